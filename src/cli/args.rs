@@ -1,0 +1,105 @@
+//! Command-line arguments (clap derive). No logic lives here.
+
+use std::path::PathBuf;
+
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  no findings at or above --fail-level (default: error)
+  1  findings at or above --fail-level
+  2  usage, configuration or internal error, or an input that could not be read";
+
+/// Lint and validate the Kubernetes storage manifests of a repository.
+#[derive(Debug, Parser)]
+#[command(
+    name = "pvlint",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = EXIT_STATUS
+)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// `check` is the default subcommand.
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check manifests (the default).
+    #[command(after_help = EXIT_STATUS)]
+    Check(CheckArgs),
+    /// List every rule.
+    Rules(RulesArgs),
+    /// Show one rule's documentation.
+    Rule(RuleArgs),
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct CheckArgs {
+    /// Files and directories to check; `-` reads stdin.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format: `human` or `json`; `json=FILE` writes to a file. Repeatable.
+    #[arg(long, value_name = "FORMAT[=FILE]")]
+    pub format: Vec<String>,
+    /// Run only these rules: codes, code prefixes, names, categories or `ALL`.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Vec<String>,
+    /// Do not run these rules.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Configuration file (default: `.pvlint.yaml` found upward from the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not read any configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Fail (exit 1) on findings at or above this severity.
+    #[arg(long, value_enum)]
+    pub fail_level: Option<FailLevel>,
+    /// Load manifests under DIR to resolve references, but report only on PATHS.
+    #[arg(long, value_name = "DIR")]
+    pub context: Vec<PathBuf>,
+    /// Namespace of namespaced objects that name none (as `kubectl -n` would give).
+    #[arg(long, value_name = "NAMESPACE")]
+    pub default_namespace: Option<String>,
+    /// When to use colour in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailLevel {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct RuleArgs {
+    /// A rule code (`PVL201`) or name (`pvc-storage-class-not-found`).
+    pub rule: String,
+}

@@ -1,0 +1,216 @@
+//! The command line: one function per subcommand. The only place (with `main.rs`) that
+//! prints, and, for config discovery and stdin, touches the outside world besides `load`.
+
+pub mod args;
+mod rules;
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+
+pub use args::Args;
+use args::{CheckArgs, ColorChoice, Command, FailLevel};
+
+use crate::config;
+use crate::diagnostic::Severity;
+use crate::load::Inputs;
+use crate::report::{self, Format, HumanStyle};
+use crate::rules::selector::Selector;
+use crate::settings::Settings;
+use crate::source::{FileRole, SourceMap};
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// No findings at or above the fail level.
+    Success,
+    /// Findings at or above the fail level.
+    Failure,
+    /// Usage, configuration or input error.
+    Error,
+}
+
+impl ExitStatus {
+    #[must_use]
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::Error => 2,
+        }
+    }
+}
+
+/// Runs the command line.
+pub fn run(args: Args) -> Result<ExitStatus> {
+    match args.command {
+        Some(Command::Check(check_args)) => check(&check_args),
+        Some(Command::Rules(list)) => rules::list(list.format),
+        Some(Command::Rule(rule)) => rules::show(&rule.rule),
+        None => check(&args.check),
+    }
+}
+
+fn check(args: &CheckArgs) -> Result<ExitStatus> {
+    let mut sources = SourceMap::default();
+    let Some(settings) = settings(args, &mut sources)? else {
+        return Ok(ExitStatus::Error);
+    };
+    let inputs = inputs(args)?;
+    let result = crate::check(&inputs, &settings, sources);
+    let style = HumanStyle {
+        color: use_color(args.color),
+        width: 100,
+    };
+    for (format, path) in formats(&args.format)? {
+        if let Some(path) = path {
+            let mut file = File::create(&path)
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+            let plain = HumanStyle {
+                color: false,
+                ..style
+            };
+            report::write(&result, format, plain, &mut file)?;
+        } else {
+            let stdout = io::stdout();
+            let mut out = stdout.lock();
+            report::write(&result, format, style, &mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(if !result.errors.is_empty() {
+        ExitStatus::Error
+    } else if result.fails(settings.fail_level) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// Reads the config (reporting its errors with snippets on stderr) and applies the options.
+fn settings(args: &CheckArgs, sources: &mut SourceMap) -> Result<Option<Settings>> {
+    let mut settings = Settings::default();
+    let config_path = match (&args.config, args.no_config) {
+        (_, true) => None,
+        (Some(path), false) => Some(path.clone()),
+        (None, false) => config::discover(Path::new(".")),
+    };
+    if let Some(path) = config_path {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read config `{}`", path.display()))?;
+        let name = crate::load::display_path(&path);
+        let id = sources.add(name, Arc::from(text), FileRole::Config);
+        let root = path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let root = if root.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            root
+        };
+        match config::parse(sources, id, &root) {
+            Ok(config) => config.apply(&mut settings, &root),
+            Err(error) => {
+                let snippet =
+                    report::human::Snippet::error(sources, error.span, error.message, error.help);
+                let handler = report::human::handler(HumanStyle {
+                    color: use_color_stderr(args.color),
+                    width: 100,
+                });
+                let stderr = io::stderr();
+                report::human::write_report(&handler, &snippet, &mut stderr.lock())?;
+                return Ok(None);
+            }
+        }
+    }
+    let mut selection = settings.selection.clone();
+    if !args.select.is_empty() {
+        selection.select = Some(parse_selectors(&args.select)?);
+    }
+    selection.ignore.extend(parse_selectors(&args.ignore)?);
+    settings.rules = selection.resolve();
+    if let Some(level) = args.fail_level {
+        settings.fail_level = match level {
+            FailLevel::Error => Severity::Error,
+            FailLevel::Warning => Severity::Warning,
+            FailLevel::Info => Severity::Info,
+        };
+    }
+    if let Some(namespace) = &args.default_namespace {
+        settings.model.default_namespace = Some(namespace.clone());
+    }
+    Ok(Some(settings))
+}
+
+fn parse_selectors(texts: &[String]) -> Result<Vec<Selector>> {
+    texts
+        .iter()
+        .filter(|text| !text.trim().is_empty())
+        .map(|text| {
+            Selector::parse(text).with_context(|| {
+                format!(
+                    "`{text}` selects no rule (use a code, a code prefix, a name or a category)"
+                )
+            })
+        })
+        .collect()
+}
+
+fn inputs(args: &CheckArgs) -> Result<Inputs> {
+    let mut inputs = Inputs {
+        context: args.context.clone(),
+        ..Inputs::default()
+    };
+    for path in &args.paths {
+        if path.as_os_str() == "-" {
+            let mut text = String::new();
+            io::stdin()
+                .read_to_string(&mut text)
+                .context("cannot read stdin")?;
+            inputs.stdin = Some(text);
+        } else {
+            inputs.paths.push(path.clone());
+        }
+    }
+    Ok(inputs)
+}
+
+fn formats(specs: &[String]) -> Result<Vec<(Format, Option<PathBuf>)>> {
+    if specs.is_empty() {
+        return Ok(vec![(Format::Human, None)]);
+    }
+    specs
+        .iter()
+        .map(|spec| {
+            let (name, path) = match spec.split_once('=') {
+                Some((name, path)) => (name, Some(PathBuf::from(path))),
+                None => (spec.as_str(), None),
+            };
+            let format = match name {
+                "human" => Format::Human,
+                "json" => Format::Json,
+                other => bail!("unknown format `{other}` (use `human` or `json`)"),
+            };
+            Ok((format, path))
+        })
+        .collect()
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    color_for(choice, io::stdout().is_terminal())
+}
+
+fn use_color_stderr(choice: ColorChoice) -> bool {
+    color_for(choice, io::stderr().is_terminal())
+}
+
+fn color_for(choice: ColorChoice, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
+    }
+}

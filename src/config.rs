@@ -1,0 +1,368 @@
+//! `.pvlint.yaml`: finding it, reading it with spans, and validating every key and value.
+//!
+//! The file is parsed into the same spanned tree as manifests, so each error points at the
+//! offending key or value. Unknown keys are errors with a did-you-mean. The result is applied
+//! onto [`Settings`]; command-line options are applied afterwards by the CLI.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSetBuilder};
+
+use crate::diagnostic::Severity;
+use crate::index::ClusterClass;
+use crate::load::Excludes;
+use crate::load::tree::{Entry, Node};
+use crate::load::yaml::{self, Dialect, ParseProblem};
+use crate::rules::selector::Selector;
+use crate::settings::{ConfigIgnore, RuleSelection, Settings};
+use crate::source::{FileId, SourceMap, Span};
+
+/// The names pvlint looks for, in order.
+pub const CONFIG_NAMES: [&str; 2] = [".pvlint.yaml", ".pvlint.yml"];
+
+/// A problem in the config file, located at a span of it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct ConfigError {
+    pub message: String,
+    pub span: Span,
+    pub help: Option<String>,
+}
+
+impl ConfigError {
+    fn new(span: Span, message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            span,
+            help: None,
+        }
+    }
+
+    fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Looks for a config file from `start` upward, stopping at the repository root (a directory
+/// holding `.git`).
+#[must_use]
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let start = std::path::absolute(start).ok()?;
+    for dir in start.ancestors() {
+        for name in CONFIG_NAMES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    None
+}
+
+/// What the config sets, read and validated.
+#[derive(Debug, Default)]
+pub struct Config {
+    pub excludes: Vec<String>,
+    pub default_namespace: Option<String>,
+    pub selection: RuleSelection,
+    pub fail_level: Option<Severity>,
+    pub max_file_bytes: Option<u64>,
+    pub cluster_classes: Vec<ClusterClass>,
+    pub cluster_objects: Vec<PathBuf>,
+    pub ignores: Vec<ConfigIgnore>,
+}
+
+const KEYS: &[&str] = &[
+    "exclude",
+    "default-namespace",
+    "select",
+    "rules",
+    "fail-level",
+    "max-file-size",
+    "cluster",
+    "ignore",
+];
+
+/// Parses the config file `id` of `sources`. Paths in it are relative to `root`.
+pub fn parse(sources: &SourceMap, id: FileId, root: &Path) -> Result<Config, ConfigError> {
+    let Some(file) = sources.get(id) else {
+        return Ok(Config::default());
+    };
+    let parsed = yaml::parse(id, &file.text, Dialect::Yaml, yaml::Limits::default());
+    if let Some(problem) = parsed.problems.first() {
+        let (span, message) = match problem {
+            ParseProblem::Syntax { span, message } => (*span, message.clone()),
+            ParseProblem::DuplicateKey { key, span, .. } => {
+                (*span, format!("duplicate key `{key}`"))
+            }
+            ParseProblem::AliasBudget { span, .. } | ParseProblem::TooDeep { span, .. } => {
+                (*span, "the config is too deeply nested".to_owned())
+            }
+        };
+        return Err(ConfigError::new(span, message));
+    }
+    let Some(root_node) = parsed
+        .documents
+        .into_iter()
+        .find_map(|document| document.root)
+    else {
+        return Ok(Config::default());
+    };
+    let entries = mapping(&root_node, "the config")?;
+    let mut config = Config::default();
+    for entry in entries {
+        let key = known_key(entry, KEYS)?;
+        let value = &entry.value;
+        match key {
+            "exclude" => {
+                config.excludes = strings(value)?.into_iter().map(|(text, _)| text).collect();
+            }
+            "default-namespace" => config.default_namespace = Some(string(value)?.0),
+            "select" => {
+                config.selection.select = Some(
+                    strings(value)?
+                        .into_iter()
+                        .map(|(text, span)| selector(&text, span))
+                        .collect::<Result<_, _>>()?,
+                );
+            }
+            "rules" => config.selection.severities = severities(value)?,
+            "fail-level" => config.fail_level = Some(severity(value)?),
+            "max-file-size" => config.max_file_bytes = Some(byte_size(value)?),
+            "cluster" => cluster(value, root, &mut config)?,
+            "ignore" => config.ignores = ignores(value)?,
+            _ => {}
+        }
+    }
+    if let Err((pattern, message)) = Excludes::new(config.excludes.iter().map(String::as_str), root)
+    {
+        let span = root_node
+            .get("exclude")
+            .map_or(root_node.span, |node| node.span);
+        return Err(ConfigError::new(
+            span,
+            format!("invalid glob `{pattern}`: {message}"),
+        ));
+    }
+    Ok(config)
+}
+
+impl Config {
+    /// Applies the config onto settings.
+    pub fn apply(self, settings: &mut Settings, root: &Path) {
+        if let Ok(excludes) = Excludes::new(self.excludes.iter().map(String::as_str), root) {
+            settings.load.excludes = excludes;
+        }
+        settings.model.default_namespace = self.default_namespace;
+        if let Some(level) = self.fail_level {
+            settings.fail_level = level;
+        }
+        if let Some(bytes) = self.max_file_bytes {
+            settings.load.max_file_bytes = bytes;
+        }
+        settings.cluster_classes = self.cluster_classes;
+        settings.cluster_objects = self.cluster_objects;
+        settings.ignores = self.ignores;
+        settings.root = root.to_path_buf();
+        settings.rules = self.selection.resolve();
+        settings.selection = self.selection;
+    }
+}
+
+fn known_key(entry: &Entry, keys: &[&'static str]) -> Result<&'static str, ConfigError> {
+    let text = entry.key_text().unwrap_or("");
+    keys.iter()
+        .copied()
+        .find(|key| *key == text)
+        .ok_or_else(|| {
+            let error = ConfigError::new(entry.key.span, format!("unknown key `{text}`"));
+            match crate::suggest::closest(text, keys.iter().copied()) {
+                Some(close) => error.with_help(format!("did you mean `{close}`?")),
+                None => error.with_help(format!("known keys: {}", keys.join(", "))),
+            }
+        })
+}
+
+fn mapping<'n>(node: &'n Node, what: &str) -> Result<&'n [Entry], ConfigError> {
+    node.as_mapping()
+        .ok_or_else(|| ConfigError::new(node.span, format!("{what} must be a mapping")))
+}
+
+fn string(node: &Node) -> Result<(String, Span), ConfigError> {
+    match node.as_scalar() {
+        Some(scalar) if !node.is_null() => Ok((scalar.text.clone(), node.span)),
+        _ => Err(ConfigError::new(node.span, "expected a string")),
+    }
+}
+
+fn strings(node: &Node) -> Result<Vec<(String, Span)>, ConfigError> {
+    match node.as_sequence() {
+        Some(items) => items.iter().map(string).collect(),
+        None => Err(ConfigError::new(node.span, "expected a list of strings")),
+    }
+}
+
+fn boolean(node: &Node) -> Result<bool, ConfigError> {
+    node.as_bool()
+        .ok_or_else(|| ConfigError::new(node.span, "expected `true` or `false`"))
+}
+
+fn selector(text: &str, span: Span) -> Result<Selector, ConfigError> {
+    Selector::parse(text).ok_or_else(|| {
+        ConfigError::new(span, format!("`{text}` selects no rule"))
+            .with_help("use a code (PVL201), a code prefix (PVL2), a rule name, or a category")
+    })
+}
+
+fn severity(node: &Node) -> Result<Severity, ConfigError> {
+    let (text, span) = string(node)?;
+    Severity::parse(&text).ok_or_else(|| {
+        ConfigError::new(span, format!("unknown severity `{text}`"))
+            .with_help("use `error`, `warning` or `info`")
+    })
+}
+
+fn severities(node: &Node) -> Result<Vec<(Selector, Option<Severity>)>, ConfigError> {
+    mapping(node, "`rules`")?
+        .iter()
+        .map(|entry| {
+            let (text, span) = string(&entry.key)?;
+            let rule = selector(&text, span)?;
+            let level =
+                match entry.value.as_bool() {
+                    Some(false) => None,
+                    _ if entry.value.as_str() == Some("off") => None,
+                    _ => Some(severity(&entry.value).map_err(|error| {
+                        error.with_help("use `error`, `warning`, `info` or `off`")
+                    })?),
+                };
+            Ok((rule, level))
+        })
+        .collect()
+}
+
+fn byte_size(node: &Node) -> Result<u64, ConfigError> {
+    let (text, span) = string(node)?;
+    crate::model::Quantity::parse(&text)
+        .ok()
+        .and_then(|quantity| quantity.ceil_integer())
+        .and_then(|bytes| u64::try_from(bytes).ok())
+        .ok_or_else(|| {
+            ConfigError::new(span, format!("`{text}` is not a size"))
+                .with_help("write a byte count or a quantity such as `64Mi`")
+        })
+}
+
+fn cluster(node: &Node, root: &Path, config: &mut Config) -> Result<(), ConfigError> {
+    for entry in mapping(node, "`cluster`")? {
+        match known_key(entry, &["storage-classes", "objects"])? {
+            "storage-classes" => {
+                let items = entry.value.as_sequence().ok_or_else(|| {
+                    ConfigError::new(
+                        entry.value.span,
+                        "expected a list of class names or mappings",
+                    )
+                })?;
+                for item in items {
+                    config.cluster_classes.push(cluster_class(item)?);
+                }
+            }
+            _ => {
+                for (path, _) in strings(&entry.value)? {
+                    config.cluster_objects.push(root.join(path));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn cluster_class(node: &Node) -> Result<ClusterClass, ConfigError> {
+    if node.as_mapping().is_none() {
+        let (name, span) = string(node)?;
+        return Ok(ClusterClass {
+            name,
+            provisioner: None,
+            default: false,
+            span,
+        });
+    }
+    let mut class = ClusterClass {
+        name: String::new(),
+        provisioner: None,
+        default: false,
+        span: node.span,
+    };
+    for entry in mapping(node, "a storage class")? {
+        match known_key(entry, &["name", "provisioner", "default"])? {
+            "name" => class.name = string(&entry.value)?.0,
+            "provisioner" => class.provisioner = Some(string(&entry.value)?.0),
+            _ => class.default = boolean(&entry.value)?,
+        }
+    }
+    if class.name.is_empty() {
+        return Err(ConfigError::new(
+            node.span,
+            "a cluster storage class needs a `name`",
+        ));
+    }
+    Ok(class)
+}
+
+fn ignores(node: &Node) -> Result<Vec<ConfigIgnore>, ConfigError> {
+    let items = node
+        .as_sequence()
+        .ok_or_else(|| ConfigError::new(node.span, "expected a list of `{rule, paths}` entries"))?;
+    items.iter().map(ignore_entry).collect()
+}
+
+fn ignore_entry(node: &Node) -> Result<ConfigIgnore, ConfigError> {
+    let mut rules = Vec::new();
+    let mut paths = None;
+    for entry in mapping(node, "an `ignore` entry")? {
+        match known_key(entry, &["rule", "rules", "paths", "reason"])? {
+            "rule" => rules.push(string(&entry.value)?),
+            "rules" => rules.extend(strings(&entry.value)?),
+            "paths" => {
+                let mut builder = GlobSetBuilder::new();
+                for (pattern, span) in strings(&entry.value)? {
+                    let glob = Glob::new(&pattern).map_err(|error| {
+                        ConfigError::new(span, format!("invalid glob `{pattern}`: {error}"))
+                    })?;
+                    builder.add(glob);
+                }
+                paths = Some(
+                    builder
+                        .build()
+                        .map_err(|error| ConfigError::new(entry.value.span, error.to_string()))?,
+                );
+            }
+            _ => {
+                string(&entry.value)?;
+            }
+        }
+    }
+    if rules.is_empty() {
+        return Err(ConfigError::new(
+            node.span,
+            "an `ignore` entry needs `rule` or `rules`",
+        ));
+    }
+    let rules = rules
+        .into_iter()
+        .map(|(text, span)| {
+            crate::rules::find(&text)
+                .map(|rule| rule.code)
+                .ok_or_else(|| ConfigError::new(span, format!("unknown rule `{text}`")))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(ConfigIgnore {
+        rules,
+        paths,
+        span: node.span,
+    })
+}

@@ -1,0 +1,119 @@
+//! The engine: runs the enabled rules over the index in parallel, attaches each finding to
+//! its object, drops findings outside the checked files, applies suppressions and sorts.
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, ObjectRef};
+use crate::index::Index;
+use crate::load::Workspace;
+use crate::model::{Object, ObjectKind};
+use crate::rules::{Check, RuleContext};
+use crate::settings::Settings;
+use crate::source::{FileRole, Span};
+use crate::suppress::Suppressions;
+
+/// Runs every enabled rule and returns the findings to report, sorted.
+#[must_use]
+pub fn run(index: &Index<'_>, workspace: &Workspace, settings: &Settings) -> Vec<Diagnostic> {
+    let found: Vec<Diagnostic> = settings
+        .rules
+        .par_iter()
+        .flat_map_iter(|&(rule, severity)| {
+            let mut cx = RuleContext::new(index, workspace, settings, rule, severity);
+            dispatch(rule.check, index, workspace, &mut cx);
+            cx.into_diagnostics()
+        })
+        .collect();
+    let locator = ObjectLocator::new(index.objects());
+    let mut diagnostics: Vec<Diagnostic> = found
+        .into_iter()
+        .filter(|diagnostic| {
+            workspace
+                .sources
+                .get(diagnostic.span.file)
+                .is_some_and(|file| file.role == FileRole::Checked)
+        })
+        .map(|mut diagnostic| {
+            diagnostic.object = locator.object_at(diagnostic.span).map(object_ref);
+            diagnostic
+        })
+        .collect();
+    let mut suppressions = Suppressions::collect(workspace, index.objects(), settings);
+    diagnostics = suppressions.apply(diagnostics, &workspace.sources, settings);
+    diagnostics.extend(
+        suppressions
+            .unused(settings)
+            .into_iter()
+            .map(|mut diagnostic| {
+                diagnostic.object = locator.object_at(diagnostic.span).map(object_ref);
+                diagnostic
+            }),
+    );
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+    diagnostics
+}
+
+fn dispatch(check: Check, index: &Index<'_>, workspace: &Workspace, cx: &mut RuleContext<'_, '_>) {
+    match check {
+        Check::File(check) => workspace.files.iter().for_each(|file| check(file, cx)),
+        Check::Claim(check) => index.claims().iter().for_each(|claim| check(claim, cx)),
+        Check::Object(check) => index.objects().iter().for_each(|object| check(object, cx)),
+        Check::Workspace(check) => check(cx),
+        Check::StorageClass(check) => {
+            for object in index.objects() {
+                if let ObjectKind::StorageClass(class) = &object.kind {
+                    check(object, class, cx);
+                }
+            }
+        }
+        Check::Volume(check) => {
+            for object in index.objects() {
+                if let ObjectKind::Volume(volume) = &object.kind {
+                    check(object, volume, cx);
+                }
+            }
+        }
+        Check::Workload(check) => {
+            for object in index.objects() {
+                if let ObjectKind::Workload(workload) = &object.kind {
+                    check(object, workload, cx);
+                }
+            }
+        }
+    }
+}
+
+fn object_ref(object: &Object<'_>) -> ObjectRef {
+    ObjectRef {
+        api_version: object.meta.api_version.value.to_owned(),
+        kind: object.key.kind.clone(),
+        namespace: object.key.namespace.clone(),
+        name: object.key.name.clone(),
+    }
+}
+
+/// Finds the object whose span holds a position, by binary search over object spans.
+struct ObjectLocator<'o, 'a> {
+    sorted: Vec<&'o Object<'a>>,
+}
+
+impl<'o, 'a> ObjectLocator<'o, 'a> {
+    fn new(objects: &'o [Object<'a>]) -> Self {
+        let mut sorted: Vec<&Object<'a>> = objects.iter().collect();
+        sorted.sort_by_key(|object| (object.span().file, object.span().start));
+        Self { sorted }
+    }
+
+    fn object_at(&self, span: Span) -> Option<&'o Object<'a>> {
+        let after = self.sorted.partition_point(|object| {
+            (object.span().file, object.span().start) <= (span.file, span.start)
+        });
+        self.sorted[..after]
+            .iter()
+            .rev()
+            .take_while(|object| object.span().file == span.file)
+            .find(|object| object.span().contains(span))
+            .copied()
+    }
+}

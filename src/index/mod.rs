@@ -1,0 +1,429 @@
+//! Index: what refers to what.
+//!
+//! Owns the [`Model`] and resolves every reference once, when it is built: pod → claim,
+//! claim → class, claim → volume, volume → claim, snapshot → class and claim, claim → data
+//! source, plus the reverse edges (who uses this claim). Lookups prefer the candidate closest
+//! to the referring file (same file, then same directory), so repositories that keep several
+//! independent examples side by side resolve each within its own example.
+
+#![warn(clippy::disallowed_methods)]
+
+mod proximity;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::load::tree::NodeKind;
+use crate::model::storage_class::is_default;
+use crate::model::{
+    Claim, ClaimClass, ClaimId, ClaimOrigin, Model, Object, ObjectId, ObjectKind, StorageClass,
+    VolumeSource, Workload, is_placeholder,
+};
+use crate::source::{FileId, SourceMap, Span};
+use proximity::Proximity;
+
+/// A StorageClass that exists only in the cluster, declared in the config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterClass {
+    pub name: String,
+    pub provisioner: Option<String>,
+    pub default: bool,
+    /// Where the config declares it.
+    pub span: Span,
+}
+
+/// How a claim's class resolves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassResolution {
+    /// A StorageClass object in the manifests.
+    Object(ObjectId),
+    /// A class declared under `cluster.storage-classes`.
+    Cluster(usize),
+    /// Named, but defined nowhere.
+    Missing,
+    /// `storageClassName: ""`: static binding only.
+    Empty,
+    /// No class written: the default class applies.
+    Unset,
+    /// A placeholder (`${CLASS}`): unknown until rendered.
+    Placeholder,
+}
+
+/// Something that uses a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimUse {
+    /// A pod volume of a workload (`volume` indexes its pod's `volumes`).
+    Volume { workload: ObjectId, volume: usize },
+    /// The StatefulSet that owns a claim template.
+    Template { workload: ObjectId },
+    /// A VolumeSnapshot's source.
+    Snapshot { snapshot: ObjectId },
+    /// Another claim's `dataSource`/`dataSourceRef` (a clone).
+    Clone { claim: ClaimId },
+    /// Named in another object the model does not read (a Helm release's values, a backup job).
+    Mentioned { object: ObjectId },
+}
+
+/// Objects and claims with every reference resolved.
+#[derive(Debug)]
+pub struct Index<'a> {
+    model: Model<'a>,
+    proximity: Proximity,
+    cluster_classes: Vec<ClusterClass>,
+    by_key: HashMap<crate::model::ObjectKey, Vec<ObjectId>>,
+    classes: HashMap<&'a str, Vec<ObjectId>>,
+    volumes: HashMap<&'a str, Vec<ObjectId>>,
+    claims_by_name: HashMap<(String, String), Vec<ClaimId>>,
+    claims_by_bare_name: HashMap<String, Vec<ClaimId>>,
+    volume_claims: HashMap<(ObjectId, usize), ClaimId>,
+    claim_uses: Vec<Vec<ClaimUse>>,
+    claim_classes: Vec<ClassResolution>,
+    pv_classes: HashSet<&'a str>,
+}
+
+/// Upper bound on StatefulSet replicas expanded into claim names.
+const MAX_EXPANDED_REPLICAS: u64 = 10_000;
+
+impl<'a> Index<'a> {
+    /// Builds the index; `sources` gives file paths for proximity.
+    #[must_use]
+    pub fn build(
+        model: Model<'a>,
+        sources: &SourceMap,
+        cluster_classes: Vec<ClusterClass>,
+    ) -> Self {
+        let mut index = Self {
+            proximity: Proximity::new(sources),
+            cluster_classes,
+            by_key: HashMap::new(),
+            classes: HashMap::new(),
+            volumes: HashMap::new(),
+            claims_by_name: HashMap::new(),
+            claims_by_bare_name: HashMap::new(),
+            volume_claims: HashMap::new(),
+            claim_uses: vec![Vec::new(); model.claims.len()],
+            claim_classes: Vec::new(),
+            pv_classes: HashSet::new(),
+            model,
+        };
+        index.index_objects();
+        index.index_claim_names();
+        index.claim_classes = index
+            .model
+            .claims
+            .iter()
+            .map(|claim| index.resolve_class(claim))
+            .collect();
+        index.resolve_uses();
+        index
+    }
+
+    fn index_objects(&mut self) {
+        for object in &self.model.objects {
+            self.by_key
+                .entry(object.key.clone())
+                .or_default()
+                .push(object.id);
+            let Some(name) = object.meta.name.map(|name| name.value) else {
+                continue;
+            };
+            match &object.kind {
+                ObjectKind::StorageClass(_) => {
+                    self.classes.entry(name).or_default().push(object.id);
+                }
+                ObjectKind::Volume(volume) => {
+                    self.volumes.entry(name).or_default().push(object.id);
+                    self.pv_classes.insert(volume.class());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn index_claim_names(&mut self) {
+        for claim in &self.model.claims {
+            for name in claim.cluster_names(MAX_EXPANDED_REPLICAS) {
+                self.claims_by_bare_name
+                    .entry(name.clone())
+                    .or_default()
+                    .push(claim.id);
+                self.claims_by_name
+                    .entry((claim.namespace.clone(), name))
+                    .or_default()
+                    .push(claim.id);
+            }
+        }
+    }
+
+    fn resolve_class(&self, claim: &Claim<'a>) -> ClassResolution {
+        match claim.class() {
+            ClaimClass::Unset => ClassResolution::Unset,
+            ClaimClass::Named(name) if name.value.is_empty() => ClassResolution::Empty,
+            ClaimClass::Named(name) if is_placeholder(name.value) => ClassResolution::Placeholder,
+            ClaimClass::Named(name) => {
+                let from = self.object(claim.owner).file();
+                if let Some(class) = self.closest(self.classes.get(name.value), from) {
+                    ClassResolution::Object(class)
+                } else if let Some(at) = self
+                    .cluster_classes
+                    .iter()
+                    .position(|class| class.name == name.value)
+                {
+                    ClassResolution::Cluster(at)
+                } else {
+                    ClassResolution::Missing
+                }
+            }
+        }
+    }
+
+    fn resolve_uses(&mut self) {
+        let mut uses: Vec<(ClaimId, ClaimUse)> = Vec::new();
+        let mut volume_claims = HashMap::new();
+        for object in &self.model.objects {
+            match &object.kind {
+                ObjectKind::Workload(workload) => {
+                    self.workload_uses(object, workload, &mut uses, &mut volume_claims);
+                }
+                ObjectKind::VolumeSnapshot(snapshot) => {
+                    let namespace = object.key.namespace.as_deref().unwrap_or_default();
+                    if let Some(source) = snapshot.source_claim
+                        && let Some(claim) =
+                            self.claim_named(namespace, source.value, object.file())
+                    {
+                        uses.push((
+                            claim,
+                            ClaimUse::Snapshot {
+                                snapshot: object.id,
+                            },
+                        ));
+                    }
+                }
+                ObjectKind::Other => self.mentions(object, &mut uses),
+                _ => {}
+            }
+        }
+        for claim in &self.model.claims {
+            let file = self.object(claim.owner).file();
+            for source in [claim.spec.data_source, claim.spec.data_source_ref]
+                .into_iter()
+                .flatten()
+            {
+                let is_claim = source
+                    .kind
+                    .is_some_and(|kind| kind.value == "PersistentVolumeClaim")
+                    && source.api_group.is_none_or(|group| group.value.is_empty());
+                if is_claim
+                    && let Some(name) = source.name
+                    && let Some(target) = self.claim_named(&claim.namespace, name.value, file)
+                {
+                    uses.push((target, ClaimUse::Clone { claim: claim.id }));
+                }
+            }
+        }
+        for (claim, usage) in uses {
+            if let Some(list) = self.claim_uses.get_mut(claim.index())
+                && !list.contains(&usage)
+            {
+                list.push(usage);
+            }
+        }
+        self.volume_claims = volume_claims;
+    }
+
+    fn workload_uses(
+        &self,
+        object: &Object<'a>,
+        workload: &Workload<'a>,
+        uses: &mut Vec<(ClaimId, ClaimUse)>,
+        volume_claims: &mut HashMap<(ObjectId, usize), ClaimId>,
+    ) {
+        for &template in &workload.claim_templates {
+            uses.push((
+                template,
+                ClaimUse::Template {
+                    workload: object.id,
+                },
+            ));
+        }
+        let Some(pod) = &workload.pod else {
+            return;
+        };
+        let namespace = object.key.namespace.as_deref().unwrap_or_default();
+        for (at, volume) in pod.volumes.iter().enumerate() {
+            let claim = match volume.source {
+                VolumeSource::Claim {
+                    claim_name: Some(name),
+                    ..
+                } => self.claim_named(namespace, name.value, object.file()),
+                VolumeSource::Ephemeral { claim } => Some(claim),
+                _ => None,
+            };
+            if let Some(claim) = claim {
+                uses.push((
+                    claim,
+                    ClaimUse::Volume {
+                        workload: object.id,
+                        volume: at,
+                    },
+                ));
+                volume_claims.insert((object.id, at), claim);
+            }
+        }
+    }
+
+    /// Objects the model does not read that name a claim in some string value
+    /// (`existingClaim: data` in a Helm release's values) count as users of it. Namespaces are
+    /// not compared: such objects often deploy into another namespace than their own.
+    fn mentions(&self, object: &Object<'a>, uses: &mut Vec<(ClaimId, ClaimUse)>) {
+        object.meta.root.walk(&mut |node| {
+            if let NodeKind::Scalar(scalar) = &node.kind
+                && scalar.is_string()
+                && let Some(claims) = self.claims_by_bare_name.get(scalar.text.as_str())
+            {
+                let usage = ClaimUse::Mentioned { object: object.id };
+                uses.extend(claims.iter().map(|&claim| (claim, usage)));
+            }
+        });
+    }
+
+    fn closest(&self, candidates: Option<&Vec<ObjectId>>, from: FileId) -> Option<ObjectId> {
+        let candidates = candidates?;
+        candidates.iter().copied().max_by_key(|id| {
+            let file = self.object(*id).file();
+            (self.proximity.closeness(from, file), std::cmp::Reverse(*id))
+        })
+    }
+
+    // ----- queries -------------------------------------------------------------------------
+
+    /// All objects, in load order.
+    #[must_use]
+    pub fn objects(&self) -> &[Object<'a>] {
+        &self.model.objects
+    }
+
+    #[must_use]
+    pub fn object(&self, id: ObjectId) -> &Object<'a> {
+        // Ids only come from this model, so the index is in range.
+        &self.model.objects[id.index()]
+    }
+
+    /// All claims: PVC objects, StatefulSet templates and ephemeral volume templates.
+    #[must_use]
+    pub fn claims(&self) -> &[Claim<'a>] {
+        &self.model.claims
+    }
+
+    #[must_use]
+    pub fn claim(&self, id: ClaimId) -> &Claim<'a> {
+        &self.model.claims[id.index()]
+    }
+
+    /// Objects with the same key, in load order.
+    pub fn objects_with_key(&self, key: &crate::model::ObjectKey) -> &[ObjectId] {
+        self.by_key.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// How a claim's class resolves.
+    #[must_use]
+    pub fn claim_class(&self, claim: ClaimId) -> ClassResolution {
+        self.claim_classes
+            .get(claim.index())
+            .copied()
+            .unwrap_or(ClassResolution::Unset)
+    }
+
+    /// The StorageClass object named `name` closest to `from`.
+    #[must_use]
+    pub fn storage_class(
+        &self,
+        name: &str,
+        from: FileId,
+    ) -> Option<(&Object<'a>, &StorageClass<'a>)> {
+        let id = self.closest(self.classes.get(name), from)?;
+        let object = self.object(id);
+        match &object.kind {
+            ObjectKind::StorageClass(class) => Some((object, class)),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn cluster_class(&self, at: usize) -> Option<&ClusterClass> {
+        self.cluster_classes.get(at)
+    }
+
+    #[must_use]
+    pub fn cluster_classes(&self) -> &[ClusterClass] {
+        &self.cluster_classes
+    }
+
+    /// A defined class name (manifests or cluster) within typo distance of `name`.
+    #[must_use]
+    pub fn similar_storage_class(&self, name: &str) -> Option<&str> {
+        let names = self
+            .classes
+            .keys()
+            .copied()
+            .chain(self.cluster_classes.iter().map(|class| class.name.as_str()));
+        let mut names: Vec<&str> = names.collect();
+        names.sort_unstable();
+        crate::suggest::closest(name, names)
+    }
+
+    /// Whether some PV in the manifests carries this class name (static binding needs no
+    /// StorageClass object).
+    #[must_use]
+    pub fn has_volume_with_class(&self, class: &str) -> bool {
+        self.pv_classes.contains(class)
+    }
+
+    /// StorageClass objects marked default, in load order.
+    pub fn default_classes(&self) -> impl Iterator<Item = &Object<'a>> {
+        self.model.objects.iter().filter(|object| {
+            matches!(object.kind, ObjectKind::StorageClass(_)) && is_default(&object.meta)
+        })
+    }
+
+    /// The PV named `name` closest to `from`.
+    #[must_use]
+    pub fn volume(&self, name: &str, from: FileId) -> Option<&Object<'a>> {
+        Some(self.object(self.closest(self.volumes.get(name), from)?))
+    }
+
+    /// The claim a pod in `namespace` gets for `name`, closest to `from`: a PVC, a
+    /// StatefulSet-generated claim, or a named ephemeral claim.
+    #[must_use]
+    pub fn claim_named(&self, namespace: &str, name: &str, from: FileId) -> Option<ClaimId> {
+        let candidates = self
+            .claims_by_name
+            .get(&(namespace.to_owned(), name.to_owned()))?;
+        candidates.iter().copied().max_by_key(|id| {
+            let file = self.object(self.claim(*id).owner).file();
+            (self.proximity.closeness(from, file), std::cmp::Reverse(*id))
+        })
+    }
+
+    /// Who uses a claim.
+    #[must_use]
+    pub fn claim_uses(&self, claim: ClaimId) -> &[ClaimUse] {
+        self.claim_uses
+            .get(claim.index())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The claim a pod volume resolves to.
+    #[must_use]
+    pub fn volume_claim(&self, workload: ObjectId, volume: usize) -> Option<ClaimId> {
+        self.volume_claims.get(&(workload, volume)).copied()
+    }
+
+    /// Whether a claim is a StatefulSet template.
+    #[must_use]
+    pub fn is_template(&self, claim: ClaimId) -> bool {
+        matches!(
+            self.claim(claim).origin,
+            ClaimOrigin::StatefulSetTemplate { .. }
+        )
+    }
+}

@@ -1,0 +1,93 @@
+//! pvlint lints and validates the Kubernetes storage manifests of a repository.
+//!
+//! Data flows one way; each stage answers one question:
+//!
+//! ```text
+//! files/stdin
+//!    → load     what text did the user write, and where (spanned YAML trees)
+//!    → model    what does it mean (typed objects with spanned fields, quantities)
+//!    → index    what refers to what (references resolved once, reverse edges)
+//!    → rules    what is wrong (built-in rules, in parallel)
+//!    → report   how do we say it (human, json)
+//! ```
+//!
+//! Dependencies point one way too: `source ← load ← model ← index ← rules ← engine ← cli`,
+//! with `diagnostic` used by everyone and `report` only by the CLI. Only `load` and the CLI's
+//! config discovery touch the filesystem; the library never prints and never exits.
+//!
+//! The entry point is [`check`].
+
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+mod engine;
+pub mod index;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod settings;
+pub mod source;
+pub mod suggest;
+pub mod suppress;
+
+use diagnostic::{Diagnostic, Severity};
+use load::{InputError, Inputs};
+use settings::Settings;
+use source::SourceMap;
+
+/// What a check produced.
+#[derive(Debug)]
+pub struct CheckResult {
+    /// Every text read, for rendering.
+    pub sources: SourceMap,
+    /// Findings, sorted by file, position and code.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files and directories that could not be read.
+    pub errors: Vec<InputError>,
+    /// How many files were checked (context files excluded).
+    pub files_checked: usize,
+}
+
+impl CheckResult {
+    /// Whether a finding reaches the fail level.
+    #[must_use]
+    pub fn fails(&self, level: Severity) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|diagnostic| diagnostic.severity >= level)
+    }
+}
+
+/// Loads the inputs and runs every enabled rule. `sources` may already hold the config file,
+/// so that findings can point into it.
+#[must_use]
+pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckResult {
+    let mut inputs = inputs.clone();
+    inputs
+        .context
+        .extend(settings.cluster_objects.iter().cloned());
+    let workspace = load::load(&inputs, &settings.load, sources);
+    let diagnostics = {
+        let model = model::Model::build(workspace.documents(), &settings.model);
+        let index =
+            index::Index::build(model, &workspace.sources, settings.cluster_classes.clone());
+        engine::run(&index, &workspace, settings)
+    };
+    let files_checked = workspace
+        .files
+        .iter()
+        .filter(|file| {
+            workspace
+                .sources
+                .get(file.id)
+                .is_some_and(|source| source.role == source::FileRole::Checked)
+        })
+        .count();
+    CheckResult {
+        sources: workspace.sources,
+        diagnostics,
+        errors: workspace.errors,
+        files_checked,
+    }
+}

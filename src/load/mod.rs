@@ -1,0 +1,292 @@
+//! Load: what text did the user write, and where.
+//!
+//! Finds the files, reads them (the only place besides config discovery that touches the
+//! filesystem), decodes them, and parses each into spanned documents in parallel. Problems in
+//! the text are kept as facts on the file; the PVL0xx rules turn them into findings. Files
+//! that cannot be read at all become [`InputError`]s.
+
+pub mod discover;
+pub mod document;
+pub mod scalar;
+pub mod tree;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+pub use discover::Excludes;
+pub use document::Document;
+use yaml::{Dialect, Limits, ParsedFile};
+
+use crate::source::{FileId, FileRole, SourceMap, Span};
+
+/// What to read.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Files and directories to check.
+    pub paths: Vec<PathBuf>,
+    /// The text of stdin, when `-` was given.
+    pub stdin: Option<String>,
+    /// Files and directories loaded only to resolve references (`--context`, `cluster.objects`).
+    pub context: Vec<PathBuf>,
+}
+
+/// Settings that shape loading.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub excludes: Excludes,
+    pub limits: Limits,
+    /// Files larger than this are not parsed.
+    pub max_file_bytes: u64,
+}
+
+/// A file or directory that could not be read, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub path: String,
+    pub message: String,
+}
+
+/// A problem with the bytes of a file before YAML parsing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EncodingProblem {
+    /// Not valid UTF-8; the span starts at the first bad byte.
+    InvalidUtf8(Span),
+}
+
+/// One loaded file and what was parsed from it.
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub id: FileId,
+    pub parsed: ParsedFile,
+    pub encoding: Option<EncodingProblem>,
+    /// Where Helm/Go template syntax makes the file unlintable as is.
+    pub templated: Option<Span>,
+}
+
+/// Everything loaded in one run.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub sources: SourceMap,
+    pub files: Vec<LoadedFile>,
+    pub errors: Vec<InputError>,
+}
+
+impl Workspace {
+    /// Every document of every file, in file and document order.
+    pub fn documents(&self) -> impl Iterator<Item = Document<'_>> {
+        self.files.iter().flat_map(|file| {
+            file.parsed.documents.iter().filter_map(|document| {
+                Some(Document {
+                    file: file.id,
+                    span: document.span,
+                    root: document.root.as_ref()?,
+                })
+            })
+        })
+    }
+}
+
+struct ReadFile {
+    name: String,
+    text: String,
+    role: FileRole,
+    dialect: Dialect,
+    invalid_utf8_at: Option<usize>,
+}
+
+/// Reads and parses everything the inputs name. `sources` may already hold files (the
+/// config) whose ids must stay stable.
+#[must_use]
+pub fn load(inputs: &Inputs, options: &LoadOptions, sources: SourceMap) -> Workspace {
+    let mut workspace = Workspace {
+        sources,
+        ..Workspace::default()
+    };
+    let mut reads: Vec<Result<ReadFile, InputError>> = Vec::new();
+    if let Some(text) = &inputs.stdin {
+        reads.push(Ok(ReadFile {
+            name: "-".to_owned(),
+            text: text.clone(),
+            role: FileRole::Checked,
+            dialect: Dialect::Yaml,
+            invalid_utf8_at: None,
+        }));
+    }
+    for (roots, role) in [
+        (&inputs.paths, FileRole::Checked),
+        (&inputs.context, FileRole::Context),
+    ] {
+        let (paths, errors) = discover::discover(roots, &options.excludes);
+        workspace
+            .errors
+            .extend(errors.into_iter().map(|error| InputError {
+                path: display_path(&error.path),
+                message: error.message,
+            }));
+        reads.par_extend(
+            paths
+                .par_iter()
+                .map(|path| read_file(path, role, options.max_file_bytes)),
+        );
+    }
+    dedupe_context(&mut reads);
+
+    let mut pending = Vec::new();
+    for read in reads {
+        match read {
+            Ok(file) => {
+                let text: Arc<str> = Arc::from(file.text);
+                let id = workspace.sources.add(file.name, text.clone(), file.role);
+                pending.push((id, text, file.dialect, file.invalid_utf8_at));
+            }
+            Err(error) => workspace.errors.push(error),
+        }
+    }
+    workspace.files = pending
+        .into_par_iter()
+        .map(|(id, text, dialect, invalid_utf8_at)| {
+            parse_file(id, &text, dialect, invalid_utf8_at, options.limits)
+        })
+        .collect();
+    workspace
+}
+
+/// A file named both as a path to check and as context is checked.
+fn dedupe_context(reads: &mut Vec<Result<ReadFile, InputError>>) {
+    let checked: std::collections::HashSet<String> = reads
+        .iter()
+        .filter_map(|read| read.as_ref().ok())
+        .filter(|file| file.role == FileRole::Checked)
+        .map(|file| file.name.clone())
+        .collect();
+    reads.retain(|read| match read {
+        Ok(file) => file.role == FileRole::Checked || !checked.contains(&file.name),
+        Err(_) => true,
+    });
+}
+
+fn parse_file(
+    id: FileId,
+    text: &str,
+    dialect: Dialect,
+    invalid_utf8_at: Option<usize>,
+    limits: Limits,
+) -> LoadedFile {
+    let parsed = yaml::parse(id, text, dialect, limits);
+    let templated = find_template_syntax(id, text, &parsed);
+    LoadedFile {
+        id,
+        parsed,
+        encoding: invalid_utf8_at.map(|at| EncodingProblem::InvalidUtf8(Span::new(id, at, at))),
+        templated,
+    }
+}
+
+/// Helm/Go template syntax that stops the file from being linted: `{{` where it broke the
+/// YAML, or a line that starts with a template action. Placeholders inside quoted strings
+/// parse fine and are linted as they are.
+fn find_template_syntax(id: FileId, text: &str, parsed: &ParsedFile) -> Option<Span> {
+    let first = text.find("{{")?;
+    let broke_parse = parsed
+        .problems
+        .iter()
+        .any(|problem| matches!(problem, yaml::ParseProblem::Syntax { .. }));
+    let mut offset = 0;
+    let action_line = text.split_inclusive('\n').find_map(|line| {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start();
+        trimmed
+            .starts_with("{{")
+            .then(|| start + (line.len() - trimmed.len()))
+    });
+    let at = match action_line {
+        Some(at) => at,
+        None if broke_parse => first,
+        None => return None,
+    };
+    Some(Span::new(id, at, at + 2))
+}
+
+fn read_file(path: &Path, role: FileRole, max_bytes: u64) -> Result<ReadFile, InputError> {
+    let name = display_path(path);
+    let error = |message: String| InputError {
+        path: name.clone(),
+        message,
+    };
+    let metadata = std::fs::metadata(path).map_err(|e| error(e.to_string()))?;
+    if !metadata.is_file() {
+        return Err(error("not a regular file".to_owned()));
+    }
+    if max_bytes > 0 && metadata.len() > max_bytes {
+        return Err(error(format!(
+            "file is {} bytes, larger than the limit of {max_bytes} bytes (`max-file-size`)",
+            metadata.len()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| error(e.to_string()))?;
+    let (text, invalid_utf8_at) = decode(bytes);
+    let dialect = if path.extension().is_some_and(|ext| ext == "json") {
+        Dialect::Json
+    } else {
+        Dialect::Yaml
+    };
+    Ok(ReadFile {
+        name,
+        text,
+        role,
+        dialect,
+        invalid_utf8_at,
+    })
+}
+
+/// Decodes UTF-8 (and UTF-16 with a byte-order mark, as YAML allows). Invalid UTF-8 is kept
+/// lossily so the problem can be shown in context; the offset of the first bad byte is returned.
+fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
+    if let Some(text) = decode_utf16(&bytes) {
+        return (text, None);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to();
+            (
+                String::from_utf8_lossy(error.as_bytes()).into_owned(),
+                Some(at),
+            )
+        }
+    }
+}
+
+fn decode_utf16(bytes: &[u8]) -> Option<String> {
+    type FromBytes = fn([u8; 2]) -> u16;
+    let (rest, from_bytes): (&[u8], FromBytes) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => (rest, u16::from_be_bytes),
+        _ => return None,
+    };
+    let units = rest
+        .chunks_exact(2)
+        .map(|pair| from_bytes([pair[0], pair[1]]));
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
+}
+
+/// A path as shown to users: relative to the working directory when possible, `./` removed.
+#[must_use]
+pub fn display_path(path: &Path) -> String {
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    let shown = relative.to_string_lossy().into_owned();
+    shown
+        .strip_prefix("./")
+        .map_or(shown.clone(), str::to_owned)
+}

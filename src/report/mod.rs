@@ -1,0 +1,37 @@
+//! Report: how findings are said. Each format is one file; this module picks one.
+
+pub mod human;
+pub mod json;
+
+use std::io::{self, Write};
+
+use crate::CheckResult;
+
+/// An output format of `pvlint check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Source snippets with the offending node underlined (miette).
+    Human,
+    /// The stable JSON document described in the README.
+    Json,
+}
+
+/// How human output looks.
+#[derive(Debug, Clone, Copy)]
+pub struct HumanStyle {
+    pub color: bool,
+    pub width: usize,
+}
+
+/// Writes a check result in one format.
+pub fn write(
+    result: &CheckResult,
+    format: Format,
+    style: HumanStyle,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::write(result, style, out),
+        Format::Json => json::write(result, out),
+    }
+}

@@ -1,0 +1,192 @@
+//! Rules: what is wrong.
+//!
+//! Each built-in rule is one file holding its documentation, its [`Rule`] metadata and its
+//! `check` function. The [`rules!`] list below is the registry: one line per rule, kept
+//! alphabetical. Rules only read the index and report through [`RuleContext`]; they never
+//! touch the filesystem or print.
+
+#![warn(clippy::disallowed_methods)]
+
+mod context;
+pub mod prelude;
+pub mod selector;
+
+pub use context::{DiagnosticGuard, RuleContext};
+
+use crate::load::LoadedFile;
+use crate::model::{Claim, Object, PersistentVolume, StorageClass, Workload};
+
+/// What kind of problem a rule finds; sets the default severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    /// Will break: error.
+    Correctness,
+    /// Probably wrong: warning.
+    Suspicious,
+    /// Works, but a better way exists: warning.
+    BestPractice,
+    /// Worth knowing: info.
+    Info,
+    /// An organisation's choice: off unless selected.
+    Policy,
+    /// New and opt-in: off unless selected.
+    Preview,
+}
+
+impl Category {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Correctness => "correctness",
+            Category::Suspicious => "suspicious",
+            Category::BestPractice => "best-practice",
+            Category::Info => "info",
+            Category::Policy => "policy",
+            Category::Preview => "preview",
+        }
+    }
+
+    /// The severity a rule of this category reports at unless configured otherwise.
+    #[must_use]
+    pub fn default_severity(self) -> crate::diagnostic::Severity {
+        use crate::diagnostic::Severity;
+        match self {
+            Category::Correctness => Severity::Error,
+            Category::Suspicious
+            | Category::BestPractice
+            | Category::Policy
+            | Category::Preview => Severity::Warning,
+            Category::Info => Severity::Info,
+        }
+    }
+
+    /// Whether rules of this category run without being selected.
+    #[must_use]
+    pub fn enabled_by_default(self) -> bool {
+        !matches!(self, Category::Policy | Category::Preview)
+    }
+
+    pub const ALL: [Category; 6] = [
+        Category::Correctness,
+        Category::Suspicious,
+        Category::BestPractice,
+        Category::Info,
+        Category::Policy,
+        Category::Preview,
+    ];
+}
+
+/// The typed entry point of a rule. The engine dispatches on the variant.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// Once per loaded file (parse problems).
+    File(fn(&LoadedFile, &mut RuleContext<'_, '_>)),
+    StorageClass(fn(&Object<'_>, &StorageClass<'_>, &mut RuleContext<'_, '_>)),
+    /// Once per claim: PVCs, StatefulSet claim templates and ephemeral volume templates.
+    Claim(fn(&Claim<'_>, &mut RuleContext<'_, '_>)),
+    Volume(fn(&Object<'_>, &PersistentVolume<'_>, &mut RuleContext<'_, '_>)),
+    /// Once per Pod or pod-template owner.
+    Workload(fn(&Object<'_>, &Workload<'_>, &mut RuleContext<'_, '_>)),
+    /// Once per object of any kind.
+    Object(fn(&Object<'_>, &mut RuleContext<'_, '_>)),
+    /// Once per run, over the whole index.
+    Workspace(fn(&mut RuleContext<'_, '_>)),
+}
+
+impl Check {
+    /// What the rule applies to, for documentation.
+    #[must_use]
+    pub fn applies_to(&self) -> &'static str {
+        match self {
+            Check::File(_) => "files",
+            Check::StorageClass(_) => "StorageClass",
+            Check::Claim(_) => {
+                "PersistentVolumeClaim, StatefulSet claim templates, ephemeral volumes"
+            }
+            Check::Volume(_) => "PersistentVolume",
+            Check::Workload(_) => "Pod and every pod template",
+            Check::Object(_) => "every object",
+            Check::Workspace(_) => "the whole input",
+        }
+    }
+}
+
+/// A built-in rule.
+pub struct Rule {
+    /// `PVL` and three digits; stable forever.
+    pub code: &'static str,
+    /// Kebab-case name of the problem.
+    pub name: &'static str,
+    pub category: Category,
+    /// One line, for lists.
+    pub summary: &'static str,
+    pub check: Check,
+    /// The Markdown documentation (the doc comment of the rule's `RULE`).
+    pub docs: &'static str,
+    /// `file#Lline` of the declaration.
+    pub source: &'static str,
+}
+
+impl Rule {
+    /// The documentation as Markdown, with the doc comments' leading space removed.
+    #[must_use]
+    pub fn documentation(&self) -> String {
+        self.docs
+            .lines()
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    }
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule")
+            .field("code", &self.code)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Declares a rule: the doc comment becomes [`Rule::docs`].
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis static $id:ident = Rule { $($field:ident : $value:expr),* $(,)? };
+    ) => {
+        $vis static $id: $crate::rules::Rule = $crate::rules::Rule {
+            $($field: $value,)*
+            docs: concat!($($doc, "\n"),*),
+            source: concat!(file!(), "#L", line!()),
+        };
+    };
+}
+pub(crate) use declare_rule;
+
+/// The registry: `mod` for each rule file and the [`ALL`] list.
+macro_rules! rules {
+    ($($module:ident),* $(,)?) => {
+        $(mod $module;)*
+        /// Every built-in rule, ordered by code.
+        pub static ALL: std::sync::LazyLock<Vec<&'static Rule>> = std::sync::LazyLock::new(|| {
+            let mut all: Vec<&'static Rule> = vec![$(&$module::RULE),*];
+            all.sort_by_key(|rule| rule.code);
+            all
+        });
+        /// The file name (without `.rs`) of each registered rule, for the completeness tests.
+        pub const MODULES: &[&str] = &[$(stringify!($module)),*];
+    };
+}
+
+rules! {
+    pvc_storage_class_not_found,
+}
+
+/// The rule with this code or name.
+#[must_use]
+pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    ALL.iter()
+        .copied()
+        .find(|rule| rule.code.eq_ignore_ascii_case(code_or_name) || rule.name == code_or_name)
+}

@@ -1,0 +1,93 @@
+use crate::rules::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a claim whose `storageClassName` (or beta storage-class annotation) names a
+    /// StorageClass that is neither in the linted manifests nor listed under
+    /// `cluster.storage-classes`. Claims of StatefulSet `volumeClaimTemplates` and ephemeral
+    /// volumes are checked too.
+    ///
+    /// A class name that only PersistentVolumes carry is not reported: static binding needs no
+    /// StorageClass object (the classic `storageClassName: manual` pair).
+    ///
+    /// ## Why is this bad?
+    /// No provisioner ever picks the claim up: it stays `Pending`, and every pod that mounts it
+    /// stays unschedulable.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: storage.k8s.io/v1
+    /// kind: StorageClass
+    /// metadata: { name: fast-ssd }
+    /// provisioner: ebs.csi.aws.com
+    /// ---
+    /// apiVersion: v1
+    /// kind: PersistentVolumeClaim
+    /// metadata: { name: data }
+    /// spec:
+    ///   storageClassName: fast-sdd
+    ///   accessModes: [ReadWriteOnce]
+    ///   resources: { requests: { storage: 10Gi } }
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: storage.k8s.io/v1
+    /// kind: StorageClass
+    /// metadata: { name: fast-ssd }
+    /// provisioner: ebs.csi.aws.com
+    /// ---
+    /// apiVersion: v1
+    /// kind: PersistentVolumeClaim
+    /// metadata: { name: data }
+    /// spec:
+    ///   storageClassName: fast-ssd
+    ///   accessModes: [ReadWriteOnce]
+    ///   resources: { requests: { storage: 10Gi } }
+    /// ```
+    ///
+    /// ## Options
+    /// - `cluster.storage-classes`
+    ///
+    /// ## References
+    /// - [Kubernetes: Storage Classes](https://kubernetes.io/docs/concepts/storage/storage-classes/)
+    pub(crate) static RULE = Rule {
+        code: "PVL201",
+        name: "pvc-storage-class-not-found",
+        category: Category::Correctness,
+        summary: "PVC names a StorageClass that does not exist",
+        check: Check::Claim(check),
+    };
+}
+
+fn check(claim: &Claim<'_>, cx: &mut RuleContext<'_, '_>) {
+    if cx.index.claim_class(claim.id) != ClassResolution::Missing {
+        return;
+    }
+    let ClaimClass::Named(class) = claim.class() else {
+        return;
+    };
+    if cx.index.has_volume_with_class(class.value) {
+        return;
+    }
+    let from = class.span.file;
+    let similar = cx
+        .index
+        .similar_storage_class(class.value)
+        .and_then(|name| cx.index.storage_class(name, from));
+    let report = cx.report(
+        class.span,
+        format!("storage class `{}` is not defined", class.value),
+    );
+    match similar {
+        Some((object, _)) => report
+            .label(object.meta.name_span(), "a class with a similar name is defined here")
+            .help(format!(
+                "did you mean `{}`?",
+                object.meta.name.map_or("", |name| name.value)
+            )),
+        None => report.help(
+            "define the StorageClass, fix the name, or list it under `cluster.storage-classes`",
+        ),
+    };
+}

@@ -1,0 +1,189 @@
+//! The fixture harness: one trial per `tests/fixtures/<CODE>-<name>/{fail,pass}.yaml` (or
+//! `fail/`, `pass/` directories, each treated as a repository root).
+//!
+//! Each case runs the library's `check()` with only its rule selected (plus the folder's
+//! optional `pvlint.yaml` settings). `pass` must produce nothing. `fail` must produce exactly
+//! the `(line, code)` pairs marked by `# expect: CODE` comments, and its human rendering is
+//! snapshotted to `fail.snap` beside the fixture.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test harness: a broken fixture tree should fail loudly"
+)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use pvlint::config;
+use pvlint::load::Inputs;
+use pvlint::report::{self, Format, HumanStyle};
+use pvlint::settings::Settings;
+use pvlint::source::{FileRole, SourceMap};
+
+fn main() {
+    let args = Arguments::from_args();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut trials = Vec::new();
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("tests/fixtures exists")
+        .map(|entry| entry.expect("readable entry").path())
+        .filter(|path| path.is_dir())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let folder_name = folder.file_name().unwrap().to_string_lossy().into_owned();
+        for case in ["fail", "pass"] {
+            let file = folder.join(format!("{case}.yaml"));
+            let dir = folder.join(case);
+            let input = if file.is_file() {
+                file
+            } else if dir.is_dir() {
+                dir
+            } else {
+                continue;
+            };
+            let folder = folder.clone();
+            trials.push(Trial::test(format!("{folder_name}/{case}"), move || {
+                run_case(&folder, &input, case == "fail")
+            }));
+        }
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
+
+fn run_case(folder: &Path, input: &Path, expect_findings: bool) -> Result<(), Failed> {
+    let folder_name = folder.file_name().unwrap().to_string_lossy().into_owned();
+    let code = folder_name.split('-').next().unwrap_or_default();
+    let rule = pvlint::rules::find(code).ok_or_else(|| format!("no rule `{code}`"))?;
+    let expected_name = folder_name.trim_start_matches(code).trim_start_matches('-');
+    if rule.name != expected_name {
+        return Err(format!(
+            "folder is named `{folder_name}`, but {code} is `{}`",
+            rule.name
+        )
+        .into());
+    }
+
+    let mut sources = SourceMap::default();
+    let mut settings = Settings::default();
+    let config_path = folder.join("pvlint.yaml");
+    if config_path.is_file() {
+        let text = std::fs::read_to_string(&config_path).unwrap();
+        let id = sources.add(relative(&config_path), text.into(), FileRole::Config);
+        let parsed = config::parse(&sources, id, folder).map_err(|error| error.message)?;
+        parsed.apply(&mut settings, folder);
+    }
+    let severity = settings
+        .severity_of(rule.code)
+        .unwrap_or_else(|| rule.category.default_severity());
+    settings.rules = vec![(rule, severity)];
+
+    let inputs = Inputs {
+        paths: vec![PathBuf::from(relative(input))],
+        ..Inputs::default()
+    };
+    let result = pvlint::check(&inputs, &settings, sources);
+    if !result.errors.is_empty() {
+        return Err(format!("input errors: {:?}", result.errors).into());
+    }
+
+    let mut rendered = Vec::new();
+    report::write(
+        &result,
+        Format::Human,
+        HumanStyle {
+            color: false,
+            width: 100,
+        },
+        &mut rendered,
+    )
+    .unwrap();
+    let rendered = String::from_utf8(rendered).unwrap();
+
+    if !expect_findings {
+        if result.diagnostics.is_empty() {
+            return Ok(());
+        }
+        return Err(format!("expected no findings, got:\n{rendered}").into());
+    }
+
+    let expected = expectations(input);
+    let actual: BTreeSet<(String, usize, String)> = result
+        .diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let file = result.sources.get(diagnostic.span.file).unwrap();
+            let line = file.position(diagnostic.span.start).line;
+            (file.name.clone(), line, diagnostic.code.to_owned())
+        })
+        .collect();
+    if expected.is_empty() {
+        return Err("fail case has no `# expect:` markers".into());
+    }
+    if expected != actual {
+        let missing: Vec<_> = expected.difference(&actual).collect();
+        let unexpected: Vec<_> = actual.difference(&expected).collect();
+        return Err(format!(
+            "markers and findings differ\n  missing:    {missing:?}\n  unexpected: {unexpected:?}\n\n{rendered}"
+        )
+        .into());
+    }
+
+    let mut insta_settings = insta::Settings::clone_current();
+    insta_settings.set_snapshot_path(folder);
+    insta_settings.set_prepend_module_to_snapshot(false);
+    insta_settings.set_omit_expression(true);
+    insta_settings.bind(|| insta::assert_snapshot!("fail", rendered));
+    Ok(())
+}
+
+/// `(file, line, code)` for every `# expect: CODE[, CODE]` marker under `input`.
+fn expectations(input: &Path) -> BTreeSet<(String, usize, String)> {
+    let mut files = Vec::new();
+    if input.is_dir() {
+        collect_files(input, &mut files);
+    } else {
+        files.push(input.to_path_buf());
+    }
+    let mut expected = BTreeSet::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        for (at, line) in text.lines().enumerate() {
+            let Some((_, marker)) = line.split_once("# expect:") else {
+                continue;
+            };
+            for code in marker
+                .split([',', ' '])
+                .filter(|code| code.starts_with("PVL"))
+            {
+                expected.insert((relative(&file), at + 1, code.trim().to_owned()));
+            }
+        }
+    }
+    expected
+}
+
+fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect_files(&path, files);
+        } else {
+            files.push(path);
+        }
+    }
+}
+
+fn relative(path: &Path) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}

@@ -1,0 +1,184 @@
+//! Completeness and documentation guards for the rule registry.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "helpers of tests: a malformed doc should fail loudly"
+)]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use pvlint::load::Inputs;
+use pvlint::rules::{ALL, Category, MODULES, Rule};
+use pvlint::settings::Settings;
+use pvlint::source::SourceMap;
+
+const NOT_RULES: &[&str] = &["mod", "context", "prelude", "selector"];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn codes_and_names_are_unique_and_well_formed() {
+    let mut codes = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    for rule in ALL.iter() {
+        let digits = rule.code.strip_prefix("PVL").unwrap_or("");
+        assert!(
+            digits.len() == 3 && digits.chars().all(|c| c.is_ascii_digit()),
+            "{}: codes are PVL and three digits",
+            rule.code
+        );
+        assert!(codes.insert(rule.code), "{}: duplicate code", rule.code);
+        assert!(
+            names.insert(rule.name),
+            "{}: duplicate name `{}`",
+            rule.code,
+            rule.name
+        );
+        assert!(
+            rule.name.split('-').all(|part| !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
+            "{}: `{}` is not kebab-case",
+            rule.code,
+            rule.name
+        );
+        assert!(
+            !rule.name.starts_with("no-") && !rule.name.starts_with("disallow-"),
+            "{}: name the problem",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn each_rule_file_is_named_after_its_rule() {
+    for rule in ALL.iter() {
+        let file = rule.source.split('#').next().unwrap();
+        let stem = Path::new(file).file_stem().unwrap().to_string_lossy();
+        assert_eq!(
+            stem,
+            rule.name.replace('-', "_"),
+            "{}: the file of `{}` should be src/rules/{}.rs",
+            rule.code,
+            rule.name,
+            rule.name.replace('-', "_")
+        );
+    }
+}
+
+#[test]
+fn every_rule_file_is_registered() {
+    let mut files: Vec<String> = std::fs::read_dir(root().join("src/rules"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .filter(|stem| !NOT_RULES.contains(&stem.as_str()))
+        .collect();
+    files.sort();
+    for file in files {
+        assert!(
+            MODULES.contains(&file.as_str()),
+            "src/rules/{file}.rs is not in the `rules!` list of src/rules/mod.rs"
+        );
+    }
+}
+
+#[test]
+fn every_rule_has_fixtures_and_every_fixture_a_rule() {
+    let fixtures = root().join("tests/fixtures");
+    for rule in ALL.iter() {
+        let folder = fixtures.join(format!("{}-{}", rule.code, rule.name));
+        for case in ["fail", "pass"] {
+            assert!(
+                folder.join(format!("{case}.yaml")).is_file() || folder.join(case).is_dir(),
+                "{}: missing {}/{case}.yaml",
+                rule.code,
+                folder.display()
+            );
+        }
+    }
+    for entry in std::fs::read_dir(&fixtures).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let code = name.split('-').next().unwrap();
+        let rule = pvlint::rules::find(code);
+        assert!(
+            rule.is_some_and(|rule| name == format!("{}-{}", rule.code, rule.name)),
+            "tests/fixtures/{name} does not name a registered rule as <CODE>-<name>"
+        );
+    }
+}
+
+#[test]
+fn docs_have_the_required_sections_in_order() {
+    for rule in ALL.iter() {
+        let docs = rule.documentation();
+        let why = if rule.category == Category::Policy {
+            "## Why restrict this?"
+        } else {
+            "## Why is this bad?"
+        };
+        let mut at = 0;
+        for section in ["## What it does", why, "## Example", "Use instead:"] {
+            let found = docs[at..].find(section).unwrap_or_else(|| {
+                panic!(
+                    "{}: docs lack `{section}` (or it is out of order)",
+                    rule.code
+                )
+            });
+            at += found + section.len();
+        }
+        assert!(!rule.summary.is_empty(), "{}: empty summary", rule.code);
+    }
+}
+
+/// The YAML blocks of the `## Example` section: (fires, does not fire).
+fn examples(rule: &Rule) -> (String, String) {
+    let docs = rule.documentation();
+    let example = &docs[docs.find("## Example").unwrap()..];
+    let (before, after) = example.split_once("Use instead:").unwrap();
+    (
+        first_yaml_block(before, rule),
+        first_yaml_block(after, rule),
+    )
+}
+
+fn first_yaml_block(text: &str, rule: &Rule) -> String {
+    let start = text
+        .find("```yaml\n")
+        .unwrap_or_else(|| panic!("{}: an example lacks a ```yaml block", rule.code))
+        + "```yaml\n".len();
+    let end = text[start..].find("```").unwrap() + start;
+    text[start..end].to_owned()
+}
+
+fn findings(rule: &'static Rule, yaml: &str) -> usize {
+    let inputs = Inputs {
+        stdin: Some(yaml.to_owned()),
+        ..Inputs::default()
+    };
+    let result = pvlint::check(&inputs, &Settings::for_rule(rule), SourceMap::default());
+    result.diagnostics.len()
+}
+
+#[test]
+fn doc_examples_fire_and_fixes_do_not() {
+    for rule in ALL.iter() {
+        let (example, fixed) = examples(rule);
+        assert!(
+            findings(rule, &example) > 0,
+            "{}: the `## Example` YAML does not fire",
+            rule.code
+        );
+        assert_eq!(
+            findings(rule, &fixed),
+            0,
+            "{}: the `Use instead:` YAML fires",
+            rule.code
+        );
+    }
+}

@@ -60,6 +60,7 @@ fn dispatch(check: Check, index: &Index<'_>, workspace: &Workspace, cx: &mut Rul
         Check::Claim(check) => index.claims().iter().for_each(|claim| check(claim, cx)),
         Check::Object(check) => index.objects().iter().for_each(|object| check(object, cx)),
         Check::Workspace(check) => check(cx),
+        Check::Engine => {}
         Check::StorageClass(check) => {
             for object in index.objects() {
                 if let ObjectKind::StorageClass(class) = &object.kind {

@@ -91,6 +91,9 @@ pub enum Check {
     Object(fn(&Object<'_>, &mut RuleContext<'_, '_>)),
     /// Once per run, over the whole index.
     Workspace(fn(&mut RuleContext<'_, '_>)),
+    /// Findings the engine itself produces after all rules ran (unused suppressions); the
+    /// rule exists for its code, documentation, selection and severity.
+    Engine,
 }
 
 impl Check {
@@ -107,6 +110,7 @@ impl Check {
             Check::Workload(_) => "Pod and every pod template",
             Check::Object(_) => "every object",
             Check::Workspace(_) => "the whole input",
+            Check::Engine => "suppression comments, annotations and config entries",
         }
     }
 }

@@ -78,6 +78,8 @@ pub struct Index<'a> {
     claim_uses: Vec<Vec<ClaimUse>>,
     claim_classes: Vec<ClassResolution>,
     pv_classes: HashSet<&'a str>,
+    /// Directories holding StorageClass definitions.
+    class_directories: HashSet<Vec<String>>,
 }
 
 /// Upper bound on StatefulSet replicas expanded into claim names.
@@ -103,6 +105,7 @@ impl<'a> Index<'a> {
             claim_uses: vec![Vec::new(); model.claims.len()],
             claim_classes: Vec::new(),
             pv_classes: HashSet::new(),
+            class_directories: HashSet::new(),
             model,
         };
         index.index_objects();
@@ -129,6 +132,8 @@ impl<'a> Index<'a> {
             match &object.kind {
                 ObjectKind::StorageClass(_) => {
                     self.classes.entry(name).or_default().push(object.id);
+                    self.class_directories
+                        .insert(self.proximity.directory(object.file()).to_vec());
                 }
                 ObjectKind::Volume(volume) => {
                     self.volumes.entry(name).or_default().push(object.id);
@@ -425,5 +430,22 @@ impl<'a> Index<'a> {
             self.claim(claim).origin,
             ClaimOrigin::StatefulSetTemplate { .. }
         )
+    }
+
+    /// Whether the manifests are the authority on which classes exist for a claim in `file`:
+    /// StorageClasses are defined in its directory or an ancestor of it, or the config lists
+    /// the cluster's classes. Otherwise classes come from the cluster or from charts the
+    /// repository does not hold, and a name pvlint does not know proves nothing.
+    #[must_use]
+    pub fn knows_classes_for(&self, file: FileId) -> bool {
+        if !self.cluster_classes.is_empty() {
+            return true;
+        }
+        let directory = self.proximity.directory(file);
+        (0..=directory.len()).any(|depth| {
+            directory
+                .get(..depth)
+                .is_some_and(|ancestor| self.class_directories.contains(ancestor))
+        })
     }
 }

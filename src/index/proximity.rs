@@ -22,6 +22,13 @@ impl Proximity {
         Self { directories }
     }
 
+    /// The directory components of a file.
+    pub(crate) fn directory(&self, file: FileId) -> &[String] {
+        self.directories
+            .get(file.index())
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Larger is closer: `(same file, shared directory components)`.
     pub(crate) fn closeness(&self, from: FileId, to: FileId) -> (bool, usize) {
         let shared = match (

@@ -7,6 +7,7 @@
 
 pub mod discover;
 pub mod document;
+pub mod kustomize;
 pub mod scalar;
 pub mod tree;
 pub mod yaml;
@@ -64,6 +65,8 @@ pub struct LoadedFile {
     pub encoding: Option<EncodingProblem>,
     /// Where Helm/Go template syntax makes the file unlintable as is.
     pub templated: Option<Span>,
+    /// A kustomization lists this file as a patch: its documents are partial objects.
+    pub is_patch: bool,
 }
 
 /// Everything loaded in one run.
@@ -75,17 +78,21 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Every document of every file, in file and document order.
+    /// Every document that may hold objects, in file and document order: documents of
+    /// kustomize patch files are left out.
     pub fn documents(&self) -> impl Iterator<Item = Document<'_>> {
-        self.files.iter().flat_map(|file| {
-            file.parsed.documents.iter().filter_map(|document| {
-                Some(Document {
-                    file: file.id,
-                    span: document.span,
-                    root: document.root.as_ref()?,
+        self.files
+            .iter()
+            .filter(|file| !file.is_patch)
+            .flat_map(|file| {
+                file.parsed.documents.iter().filter_map(|document| {
+                    Some(Document {
+                        file: file.id,
+                        span: document.span,
+                        root: document.root.as_ref()?,
+                    })
                 })
             })
-        })
     }
 }
 
@@ -151,6 +158,10 @@ pub fn load(inputs: &Inputs, options: &LoadOptions, sources: SourceMap) -> Works
             parse_file(id, &text, dialect, invalid_utf8_at, options.limits)
         })
         .collect();
+    let patches = kustomize::patch_files(&workspace);
+    for file in &mut workspace.files {
+        file.is_patch = patches.contains(&file.id);
+    }
     workspace
 }
 
@@ -182,6 +193,7 @@ fn parse_file(
         parsed,
         encoding: invalid_utf8_at.map(|at| EncodingProblem::InvalidUtf8(Span::new(id, at, at))),
         templated,
+        is_patch: false,
     }
 }
 

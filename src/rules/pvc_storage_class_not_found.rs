@@ -10,6 +10,12 @@ declare_rule! {
     /// A class name that only PersistentVolumes carry is not reported: static binding needs no
     /// StorageClass object (the classic `storageClassName: manual` pair).
     ///
+    /// The manifests are taken as the authority on which classes exist only where they define
+    /// classes themselves: in the claim's directory or one of its parent directories, or when
+    /// the config lists the cluster's classes under `cluster.storage-classes`. Elsewhere the
+    /// classes come from the cluster or from a chart the repository does not hold, and only a
+    /// name within typo distance of a defined class is reported.
+    ///
     /// ## Why is this bad?
     /// No provisioner ever picks the claim up: it stays `Pending`, and every pod that mounts it
     /// stays unschedulable.
@@ -60,6 +66,9 @@ declare_rule! {
     };
 }
 
+/// Shorter names (`gp2` next to `gp3`) are too often both real to call one a typo.
+const MIN_TYPO_LENGTH: usize = 5;
+
 fn check(claim: &Claim<'_>, cx: &mut RuleContext<'_, '_>) {
     if cx.index.claim_class(claim.id) != ClassResolution::Missing {
         return;
@@ -75,6 +84,11 @@ fn check(claim: &Claim<'_>, cx: &mut RuleContext<'_, '_>) {
         .index
         .similar_storage_class(class.value)
         .and_then(|name| cx.index.storage_class(name, from));
+    // Without authority over the class list, only a likely typo is worth a finding.
+    let likely_typo = similar.is_some() && class.value.len() >= MIN_TYPO_LENGTH;
+    if !cx.index.knows_classes_for(from) && !likely_typo {
+        return;
+    }
     let report = cx.report(
         class.span,
         format!("storage class `{}` is not defined", class.value),

@@ -40,6 +40,7 @@ pub fn handler(style: HumanStyle) -> GraphicalReportHandler {
         .with_width(style.width)
         .with_context_lines(1)
         .without_syntax_highlighting()
+        .with_show_related_as_nested(true)
 }
 
 /// Renders one report through the handler.
@@ -126,7 +127,7 @@ impl Snippet {
                     help: None,
                     source: named_source(sources, label.span),
                     labels: vec![LabeledSpan::new_primary_with_span(
-                        Some(label.message.clone()),
+                        None,
                         source_span(label.span),
                     )],
                     related: Vec::new(),

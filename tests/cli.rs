@@ -1,0 +1,228 @@
+//! End-to-end tests of the binary: exit statuses, every format, stdin, config errors.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "end-to-end tests: a failing call should fail the test loudly"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn pvlint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pvlint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn cases() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+#[test]
+fn findings_exit_one_and_render_human_output() {
+    let output = pvlint(&cases().join("basic"), &["check", "--no-config", "."]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    insta::assert_snapshot!("basic_human", stdout(&output));
+}
+
+#[test]
+fn check_is_the_default_subcommand() {
+    let output = pvlint(&cases().join("basic"), &["--no-config", "."]);
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn json_output_is_the_documented_document() {
+    let output = pvlint(
+        &cases().join("basic"),
+        &["check", "--no-config", "--format", "json", "."],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["version"], 1);
+    let first = &json["diagnostics"][0];
+    for key in [
+        "code",
+        "name",
+        "severity",
+        "message",
+        "help",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "object",
+        "labels",
+    ] {
+        assert!(
+            first.get(key).is_some(),
+            "diagnostic lacks `{key}`: {first}"
+        );
+    }
+    insta::assert_snapshot!("basic_json", stdout(&output));
+}
+
+#[test]
+fn a_format_can_be_written_to_a_file_next_to_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let spec = format!("json={}", report.display());
+    let output = pvlint(
+        &cases().join("basic"),
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "human",
+            "--format",
+            &spec,
+            ".",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("PVL201"));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
+    assert_eq!(written["summary"]["errors"], 1);
+}
+
+#[test]
+fn clean_input_exits_zero() {
+    let output = pvlint(&cases().join("basic"), &["check", "--no-config", "infra"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).contains("No findings in 1 file."));
+}
+
+#[test]
+fn fail_level_decides_what_fails() {
+    // With PVL201 configured as a warning, its finding fails only at `--fail-level warning`.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".pvlint.yaml"),
+        "rules:\n  PVL201: warning\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        cases().join("basic/app/claims.yaml"),
+        dir.path().join("claims.yaml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        cases().join("basic/infra/classes.yaml"),
+        dir.path().join("classes.yaml"),
+    )
+    .unwrap();
+    let at = |level: &str| pvlint(dir.path(), &["check", "--fail-level", level, "."]);
+    assert_eq!(
+        at("error").status.code(),
+        Some(0),
+        "{}",
+        stdout(&at("error"))
+    );
+    assert_eq!(at("warning").status.code(), Some(1));
+    assert_eq!(at("info").status.code(), Some(1));
+    assert!(stdout(&at("error")).contains("Found 1 warning"));
+}
+
+#[test]
+fn stdin_is_read_with_dash() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pvlint"))
+        .args(["check", "--no-config", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: a}\nspec:\n  storageClassName: fast-sdd\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast-ssd}\nprovisioner: x\n";
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["diagnostics"][0]["file"], "-");
+    assert_eq!(json["diagnostics"][0]["line"], 5);
+}
+
+#[test]
+fn a_bad_config_is_an_error_pointing_into_it() {
+    let output = pvlint(&cases().join("bad-config"), &["check", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("unknown key `defualt-namespace`"), "{err}");
+    assert!(err.contains("did you mean `default-namespace`?"), "{err}");
+    assert!(err.contains(".pvlint.yaml:4:1"), "{err}");
+}
+
+#[test]
+fn an_unknown_selector_is_a_usage_error() {
+    let output = pvlint(
+        &cases().join("basic"),
+        &["check", "--no-config", "--select", "PVL999", "."],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("selects no rule"));
+}
+
+#[test]
+fn a_missing_path_is_reported_and_exits_two() {
+    let output = pvlint(
+        &cases().join("basic"),
+        &["check", "--no-config", "infra", "nope.yaml"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).contains("nope.yaml"), "{}", stdout(&output));
+}
+
+#[test]
+fn context_files_resolve_but_are_not_reported() {
+    // The claim's class typo is in `app/`; checking only `infra/` with `app/` as context
+    // reports nothing.
+    let output = pvlint(
+        &cases().join("basic"),
+        &["check", "--no-config", "--context", "app", "infra"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+#[test]
+fn rules_lists_every_rule_and_rule_shows_docs() {
+    let list = pvlint(&cases(), &["rules"]);
+    assert_eq!(list.status.code(), Some(0));
+    assert!(stdout(&list).contains("PVL201"));
+    let json = pvlint(&cases(), &["rules", "--format", "json"]);
+    let rules: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(rules.as_array().unwrap().len(), pvlint::rules::ALL.len());
+    let doc = pvlint(&cases(), &["rule", "PVL201"]);
+    assert!(stdout(&doc).contains("## What it does"));
+    let by_name = pvlint(&cases(), &["rule", "pvc-storage-class-not-found"]);
+    assert_eq!(stdout(&by_name), stdout(&doc));
+    assert_eq!(pvlint(&cases(), &["rule", "PVL999"]).status.code(), Some(2));
+}
+
+#[test]
+fn checking_never_writes_to_the_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("claims.yaml");
+    std::fs::copy(cases().join("basic/app/claims.yaml"), &file).unwrap();
+    let before = std::fs::read(&file).unwrap();
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let output = pvlint(dir.path(), &["check", "--no-config", "."]);
+    assert!(output.status.code().is_some());
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().modified().unwrap(),
+        modified
+    );
+    let entries = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(entries, 1, "pvlint created files in the checked tree");
+}

@@ -80,6 +80,8 @@ pub struct Index<'a> {
     pv_classes: HashSet<&'a str>,
     /// Directories holding StorageClass definitions.
     class_directories: HashSet<Vec<String>>,
+    /// Namespace → claim name → PVs whose `claimRef` names it.
+    volumes_by_claim_ref: HashMap<&'a str, HashMap<&'a str, Vec<ObjectId>>>,
 }
 
 /// Upper bound on StatefulSet replicas expanded into claim names.
@@ -106,10 +108,12 @@ impl<'a> Index<'a> {
             claim_classes: Vec::new(),
             pv_classes: HashSet::new(),
             class_directories: HashSet::new(),
+            volumes_by_claim_ref: HashMap::new(),
             model,
         };
         index.index_objects();
         index.index_claim_names();
+        index.index_claim_refs();
         index.claim_classes = index
             .model
             .claims
@@ -447,5 +451,59 @@ impl<'a> Index<'a> {
                 .get(..depth)
                 .is_some_and(|ancestor| self.class_directories.contains(ancestor))
         })
+    }
+
+    /// PersistentVolumes whose `spec.claimRef` names `namespace`/`name` (both written), in load
+    /// order.
+    #[must_use]
+    pub fn volumes_reserving(&self, namespace: &str, name: &str) -> &[ObjectId] {
+        self.volumes_by_claim_ref
+            .get(namespace)
+            .and_then(|names| names.get(name))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Claims whose cluster name is `name`, in any namespace, in load order.
+    #[must_use]
+    pub fn claims_with_name(&self, name: &str) -> &[ClaimId] {
+        self.claims_by_bare_name
+            .get(name)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// A claim name in `namespace` within typo distance of `name` (but not `name` itself), with
+    /// the claim of that name closest to `from`.
+    #[must_use]
+    pub fn similar_claim(
+        &self,
+        namespace: &str,
+        name: &str,
+        from: FileId,
+    ) -> Option<(&str, ClaimId)> {
+        let mut names: Vec<&str> = self
+            .claims_by_name
+            .keys()
+            .filter(|(ns, candidate)| ns == namespace && candidate != name)
+            .map(|(_, candidate)| candidate.as_str())
+            .collect();
+        names.sort_unstable();
+        let similar = crate::suggest::closest(name, names)?;
+        Some((similar, self.claim_named(namespace, similar, from)?))
+    }
+
+    fn index_claim_refs(&mut self) {
+        for object in &self.model.objects {
+            if let ObjectKind::Volume(volume) = &object.kind
+                && let Some(claim_ref) = volume.claim_ref
+                && let (Some(namespace), Some(name)) = (claim_ref.namespace, claim_ref.name)
+            {
+                self.volumes_by_claim_ref
+                    .entry(namespace.value)
+                    .or_default()
+                    .entry(name.value)
+                    .or_default()
+                    .push(object.id);
+            }
+        }
     }
 }

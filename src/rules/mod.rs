@@ -184,6 +184,9 @@ macro_rules! rules {
 }
 
 rules! {
+    local_pv_missing_node_affinity,
+    pv_claim_ref_conflict,
+    pv_claim_ref_not_found,
     pvc_storage_class_not_found,
 }
 

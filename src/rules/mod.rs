@@ -184,7 +184,10 @@ macro_rules! rules {
 }
 
 rules! {
+    fractional_byte_quantity,
+    invalid_quantity,
     pvc_storage_class_not_found,
+    unquoted_non_string_value,
 }
 
 /// The rule with this code or name.

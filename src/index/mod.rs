@@ -506,4 +506,23 @@ impl<'a> Index<'a> {
             }
         }
     }
+
+    /// The claims written in an object: the PVC itself, or a workload's StatefulSet claim
+    /// templates and ephemeral volume templates (in that order).
+    pub fn claims_of<'s>(&'s self, object: &'s Object<'a>) -> impl Iterator<Item = &'s Claim<'a>> {
+        let ids: &[ClaimId] = match &object.kind {
+            ObjectKind::Claim(id) => std::slice::from_ref(id),
+            _ => &[],
+        };
+        let (templates, ephemeral): (&[ClaimId], &[ClaimId]) = match &object.kind {
+            ObjectKind::Workload(workload) => {
+                (&workload.claim_templates, &workload.ephemeral_claims)
+            }
+            _ => (&[], &[]),
+        };
+        ids.iter()
+            .chain(templates)
+            .chain(ephemeral)
+            .map(|id| self.claim(*id))
+    }
 }

@@ -225,8 +225,9 @@ impl<'a> QuantityField<'a> {
     }
 }
 
+/// Parses like `Quantity.UnmarshalJSON`, which trims surrounding whitespace first.
 fn parse(text: &str) -> QuantityValue {
-    match Quantity::parse(text) {
+    match Quantity::parse(text.trim()) {
         Ok(quantity) => QuantityValue::Valid(quantity),
         Err(error) => QuantityValue::Invalid(error),
     }

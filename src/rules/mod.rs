@@ -184,10 +184,13 @@ macro_rules! rules {
 }
 
 rules! {
+    fractional_byte_quantity,
+    invalid_quantity,
     local_pv_missing_node_affinity,
     pv_claim_ref_conflict,
     pv_claim_ref_not_found,
     pvc_storage_class_not_found,
+    unquoted_non_string_value,
 }
 
 /// The rule with this code or name.

@@ -426,4 +426,107 @@ impl<'a> Index<'a> {
             ClaimOrigin::StatefulSetTemplate { .. }
         )
     }
+
+    /// Claims named `name` in any namespace (PVCs, StatefulSet-generated and named ephemeral
+    /// claims), in load order.
+    #[must_use]
+    pub fn claims_named_anywhere(&self, name: &str) -> &[ClaimId] {
+        self.claims_by_bare_name
+            .get(name)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// A claim name a pod in `namespace` can use that is within typo distance of `name`.
+    #[must_use]
+    pub fn similar_claim(&self, namespace: &str, name: &str) -> Option<&str> {
+        let mut names: Vec<&str> = self
+            .claims_by_name
+            .keys()
+            .filter(|(space, _)| space == namespace)
+            .map(|(_, claim)| claim.as_str())
+            .collect();
+        names.sort_unstable();
+        crate::suggest::closest(name, names)
+    }
+
+    /// Whether `file` is named as a patch (`patches[].path`, `patchesStrategicMerge`) by a
+    /// kustomize `Kustomization` or `Component` in the input: its objects are fragments that
+    /// kustomize merges into a base, not objects to create.
+    #[must_use]
+    pub fn is_kustomize_patch_file(&self, file: FileId, sources: &SourceMap) -> bool {
+        let target = normalize_path(sources.name(file));
+        self.model.objects.iter().any(|object| {
+            if object.key.group != "kustomize.config.k8s.io"
+                || !matches!(object.key.kind.as_str(), "Kustomization" | "Component")
+            {
+                return false;
+            }
+            let directory = sources
+                .name(object.file())
+                .rsplit_once('/')
+                .map_or("", |(directory, _)| directory);
+            let root = object.meta.root;
+            let paths = root
+                .items("patches")
+                .filter_map(|patch| patch.get("path"))
+                .chain(root.items("patchesStrategicMerge"))
+                .filter_map(crate::load::tree::Node::as_str)
+                .filter(|path| !path.contains('\n'));
+            paths
+                .map(|path| match directory {
+                    "" => normalize_path(path),
+                    directory => normalize_path(&format!("{directory}/{path}")),
+                })
+                .any(|path| path == target)
+        })
+    }
+
+    /// Whether a workload is a fragment (a kustomize patch body) rather than a whole object:
+    /// see [`Workload::looks_partial`] and [`Index::is_kustomize_patch_file`]. Checks that need
+    /// the whole pod (every volume and every mount) skip fragments.
+    #[must_use]
+    pub fn is_partial_workload(&self, object: &Object<'a>, sources: &SourceMap) -> bool {
+        match &object.kind {
+            ObjectKind::Workload(workload) => {
+                workload.looks_partial(&object.meta)
+                    || self.is_kustomize_patch_file(object.file(), sources)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A `/`-separated path with `.` and inner `..` components resolved, for comparing paths
+/// written relative to different directories.
+fn normalize_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|last| *last != "..") => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    if path.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_path;
+
+    #[test]
+    fn normalizes_relative_paths() {
+        assert_eq!(normalize_path("a/b/./c.yaml"), "a/b/c.yaml");
+        assert_eq!(normalize_path("a/b/../c.yaml"), "a/c.yaml");
+        assert_eq!(normalize_path("/patch.yaml"), "/patch.yaml");
+        assert_eq!(normalize_path("../x/../y.yaml"), "../y.yaml");
+        assert_eq!(normalize_path("a//b.yaml"), "a/b.yaml");
+    }
 }

@@ -184,7 +184,12 @@ macro_rules! rules {
 }
 
 rules! {
+    duplicate_mount_path,
+    ephemeral_claim_name_conflict,
+    pod_claim_not_found,
     pvc_storage_class_not_found,
+    volume_mount_undeclared,
+    volume_unused,
 }
 
 /// The rule with this code or name.

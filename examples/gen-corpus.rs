@@ -5,7 +5,10 @@
 //! static PVs, snapshots, quotas; multi-document YAML, every tenth file JSON, and about one file
 //! in twenty carries a defect (a class typo, a bad quantity, an undeclared mount).
 
-#![allow(clippy::print_stderr, reason = "a command-line tool reporting what it wrote")]
+#![allow(
+    clippy::print_stderr,
+    reason = "a command-line tool reporting what it wrote"
+)]
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -64,7 +67,10 @@ fn main() -> std::io::Result<()> {
         let (name, text) = if index % 10 == 9 {
             ("app.json", app_json(&mut rng, &namespace, &app))
         } else {
-            ("app.yaml", app_manifests(&mut rng, &namespace, &app, defect))
+            (
+                "app.yaml",
+                app_manifests(&mut rng, &namespace, &app, defect),
+            )
         };
         bytes += text.len();
         std::fs::write(dir.join(name), text)?;
@@ -86,13 +92,21 @@ fn write_classes(out: &PathBuf) -> std::io::Result<()> {
 }
 
 fn app_manifests(rng: &mut Rng, namespace: &str, app: &str, defect: bool) -> String {
-    let class = if defect && rng.below(3) == 0 { "gp3-typo" } else { rng.pick(&CLASSES) };
+    let class = if defect && rng.below(3) == 0 {
+        "gp3-typo"
+    } else {
+        rng.pick(&CLASSES)
+    };
     let size = if defect && rng.below(3) == 1 {
         "10GB".to_owned()
     } else {
         format!("{}Gi", 1 + rng.below(100))
     };
-    let mount = if defect && rng.below(3) == 2 { "dta" } else { "data" };
+    let mount = if defect && rng.below(3) == 2 {
+        "dta"
+    } else {
+        "data"
+    };
     let mut text = format!(
         "# {app}: generated\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {app}-data\n  namespace: {namespace}\n  labels:\n    app: {app}\n    tier: \"backend\"\nspec:\n  accessModes:\n    - ReadWriteOnce\n  storageClassName: {class}\n  resources:\n    requests:\n      storage: {size}\n"
     );

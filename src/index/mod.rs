@@ -463,7 +463,8 @@ impl<'a> Index<'a> {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// Claims whose cluster name is `name`, in any namespace, in load order.
+    /// Claims named `name` in any namespace (PVCs, StatefulSet-generated and named ephemeral
+    /// claims), in load order.
     #[must_use]
     pub fn claims_with_name(&self, name: &str) -> &[ClaimId] {
         self.claims_by_bare_name
@@ -524,5 +525,17 @@ impl<'a> Index<'a> {
             .chain(templates)
             .chain(ephemeral)
             .map(|id| self.claim(*id))
+    }
+
+    /// Whether a workload is a fragment (a kustomize patch body) rather than a whole object:
+    /// see [`Workload::looks_partial`]. Files a kustomization lists as patches never reach the
+    /// model (`load::kustomize`). Checks that need the whole pod (every volume and every
+    /// mount) skip fragments.
+    #[must_use]
+    pub fn is_partial_workload(&self, object: &Object<'a>) -> bool {
+        match &object.kind {
+            ObjectKind::Workload(workload) => workload.looks_partial(&object.meta),
+            _ => false,
+        }
     }
 }

@@ -260,6 +260,42 @@ impl<'a> Workload<'a> {
         }
         self
     }
+
+    /// Whether the object is a fragment rather than a whole workload, typically the body of a
+    /// kustomize strategic-merge patch that is merged into a base: an `apps/v1` controller
+    /// without `selector` or pod-template labels (both required), or a pod spec without
+    /// `containers` or with a container that has no `image`. None of these can run as
+    /// written, so volume-wiring checks that need the whole pod skip them.
+    #[must_use]
+    pub fn looks_partial(&self, meta: &ObjectMeta<'_>) -> bool {
+        let Some(pod) = &self.pod else {
+            return true;
+        };
+        let strict_apps = matches!(meta.api_version.value, "apps/v1" | "apps/v1beta2")
+            && matches!(
+                self.kind,
+                WorkloadKind::Deployment
+                    | WorkloadKind::StatefulSet
+                    | WorkloadKind::DaemonSet
+                    | WorkloadKind::ReplicaSet
+            );
+        if strict_apps
+            && (meta.root.path(&["spec", "selector"]).is_none()
+                || meta
+                    .root
+                    .path(&["spec", "template", "metadata", "labels"])
+                    .is_none())
+        {
+            return true;
+        }
+        if pod.node.items("containers").next().is_none() {
+            return true;
+        }
+        ["initContainers", "containers"]
+            .into_iter()
+            .flat_map(|key| pod.node.items(key))
+            .any(|container| container.get("image").is_none())
+    }
 }
 
 fn provisional_id(index: usize) -> ClaimId {

@@ -184,13 +184,18 @@ macro_rules! rules {
 }
 
 rules! {
+    duplicate_mount_path,
+    ephemeral_claim_name_conflict,
     fractional_byte_quantity,
     invalid_quantity,
     local_pv_missing_node_affinity,
+    pod_claim_not_found,
     pv_claim_ref_conflict,
     pv_claim_ref_not_found,
     pvc_storage_class_not_found,
     unquoted_non_string_value,
+    volume_mount_undeclared,
+    volume_unused,
 }
 
 /// The rule with this code or name.

@@ -185,6 +185,11 @@ macro_rules! rules {
 
 rules! {
     pvc_storage_class_not_found,
+    read_only_claim_mounted_writable,
+    rwo_claim_shared_by_replicas,
+    rwo_claim_shared_by_workloads,
+    rwop_claim_shared,
+    volume_mode_mismatch,
 }
 
 /// The rule with this code or name.

@@ -13,10 +13,11 @@ mod proximity;
 use std::collections::{HashMap, HashSet};
 
 use crate::load::tree::NodeKind;
+use crate::model::provisioner::{self, Attachment, Backend};
 use crate::model::storage_class::is_default;
 use crate::model::{
-    Claim, ClaimClass, ClaimId, ClaimOrigin, Model, Object, ObjectId, ObjectKind, StorageClass,
-    VolumeSource, Workload, is_placeholder,
+    Claim, ClaimClass, ClaimId, ClaimOrigin, Model, Object, ObjectId, ObjectKind, PersistentVolume,
+    StorageClass, VolumeSource, Workload, is_placeholder,
 };
 use crate::source::{FileId, SourceMap, Span};
 use proximity::Proximity;
@@ -61,6 +62,17 @@ pub enum ClaimUse {
     Clone { claim: ClaimId },
     /// Named in another object the model does not read (a Helm release's values, a backup job).
     Mentioned { object: ObjectId },
+}
+
+impl ClaimUse {
+    /// The workload whose pods use the claim: of a pod volume or a claim template.
+    #[must_use]
+    pub fn workload(self) -> Option<ObjectId> {
+        match self {
+            Self::Volume { workload, .. } | Self::Template { workload } => Some(workload),
+            _ => None,
+        }
+    }
 }
 
 /// Objects and claims with every reference resolved.
@@ -538,4 +550,331 @@ impl<'a> Index<'a> {
             _ => false,
         }
     }
+    /// The PersistentVolume a claim is pre-bound or reserved to in the manifests: the PV its
+    /// `volumeName` names, else a PV whose `claimRef` names the claim (a `claimRef` without a
+    /// namespace counts as naming it).
+    #[must_use]
+    pub fn claim_volume(&self, claim: ClaimId) -> Option<(&Object<'a>, &PersistentVolume<'a>)> {
+        let claim = self.claim(claim);
+        let from = self.object(claim.owner).file();
+        if let Some(name) = claim.spec.volume_name
+            && !name.value.is_empty()
+            && !is_placeholder(name.value)
+        {
+            let object = self.volume(name.value, from)?;
+            return Some((object, as_volume(object)?));
+        }
+        let names = claim.cluster_names(MAX_EXPANDED_REPLICAS);
+        let reserved: Vec<ObjectId> = self
+            .model
+            .objects
+            .iter()
+            .filter(|object| {
+                as_volume(object)
+                    .and_then(|volume| volume.claim_ref)
+                    .is_some_and(|claim_ref| {
+                        claim_ref
+                            .name
+                            .is_some_and(|name| names.iter().any(|n| n == name.value))
+                            && claim_ref
+                                .namespace
+                                .is_none_or(|namespace| namespace.value == claim.namespace)
+                    })
+            })
+            .map(|object| object.id)
+            .collect();
+        let object = self.object(self.closest(Some(&reserved), from)?);
+        Some((object, as_volume(object)?))
+    }
+
+    /// What backs a claim, as far as the manifests tell (SEMANTICS §5.4): the PV it is
+    /// pre-bound or reserved to, else its class's provisioner (the default class when it names
+    /// none), else the static PVs of its class closest to it. `None` when unknown.
+    #[must_use]
+    pub fn claim_backend(&self, id: ClaimId) -> Option<Backend<'_>> {
+        let claim = self.claim(id);
+        if let Some(name) = claim.spec.volume_name
+            && !name.value.is_empty()
+        {
+            // Pre-bound: the named PV decides, and it is unknown when it is not in the input.
+            if is_placeholder(name.value) {
+                return None;
+            }
+            return volume_backend(self.claim_volume(id)?.1);
+        }
+        if let Some((_, volume)) = self.claim_volume(id) {
+            return volume_backend(volume);
+        }
+        let from = self.object(claim.owner).file();
+        let (class, provisioner) = match self.claim_class(id) {
+            ClassResolution::Object(class) => {
+                let object = self.object(class);
+                let ObjectKind::StorageClass(class) = &object.kind else {
+                    return None;
+                };
+                (object.key.name.as_str(), class.provisioner?.value)
+            }
+            ClassResolution::Cluster(at) => {
+                let class = self.cluster_class(at)?;
+                (class.name.as_str(), class.provisioner.as_deref()?)
+            }
+            ClassResolution::Unset => return self.default_class_backend(from),
+            ClassResolution::Empty => return self.static_backend("", from),
+            ClassResolution::Missing => {
+                let ClaimClass::Named(name) = claim.class() else {
+                    return None;
+                };
+                return self.static_backend(name.value, from);
+            }
+            ClassResolution::Placeholder => return None,
+        };
+        if is_placeholder(provisioner) {
+            return None;
+        }
+        let backend = Backend {
+            attachment: provisioner::attachment(provisioner),
+            name: provisioner,
+        };
+        if provisioner == provisioner::NO_PROVISIONER {
+            return self.static_backend(class, from).or(Some(backend));
+        }
+        Some(backend)
+    }
+
+    fn default_class_backend(&self, from: FileId) -> Option<Backend<'_>> {
+        let defaults: Vec<ObjectId> = self.default_classes().map(|object| object.id).collect();
+        if let Some(class) = self.closest(Some(&defaults), from) {
+            let ObjectKind::StorageClass(class) = &self.object(class).kind else {
+                return None;
+            };
+            let provisioner = class.provisioner?.value;
+            return (!is_placeholder(provisioner)).then(|| Backend {
+                attachment: provisioner::attachment(provisioner),
+                name: provisioner,
+            });
+        }
+        let mut defaults = self
+            .cluster_classes
+            .iter()
+            .filter(|class| class.default)
+            .map(|class| {
+                class.provisioner.as_deref().map(|name| Backend {
+                    attachment: provisioner::attachment(name),
+                    name,
+                })
+            });
+        let first = defaults.next()??;
+        defaults
+            .all(|other| other.is_some_and(|other| other.attachment == first.attachment))
+            .then_some(first)
+    }
+
+    /// The backend shared by the unreserved PVs of `class` closest to `from`, when they agree.
+    fn static_backend(&self, class: &str, from: FileId) -> Option<Backend<'_>> {
+        let candidates: Vec<(&Object<'a>, &PersistentVolume<'a>)> = self
+            .model
+            .objects
+            .iter()
+            .filter_map(|object| match &object.kind {
+                ObjectKind::Volume(volume)
+                    if volume.class() == class && volume.claim_ref.is_none() =>
+                {
+                    Some((object, volume))
+                }
+                _ => None,
+            })
+            .collect();
+        let nearest = candidates
+            .iter()
+            .map(|(object, _)| self.proximity.closeness(from, object.file()))
+            .max()?;
+        let mut backends = candidates
+            .iter()
+            .filter(|(object, _)| self.proximity.closeness(from, object.file()) == nearest)
+            .map(|(_, volume)| volume_backend(volume));
+        let first = backends.next()??;
+        backends
+            .all(|other| other.is_some_and(|other| other.attachment == first.attachment))
+            .then_some(first)
+    }
+
+    /// The backend of a `ReadWriteOnce` claim (neither `ReadWriteMany`, `ReadOnlyMany` nor
+    /// `ReadWriteOncePod`) whose volume the attach/detach controller refuses to attach to a
+    /// second node (SEMANTICS §5.4): the backend is known to be attachable, and the claim is
+    /// not pinned to a node-local PV or bound to a PV that allows several nodes. `None` when
+    /// any of that is not so, or not known.
+    #[must_use]
+    pub fn single_node_backend(&self, id: ClaimId) -> Option<Backend<'_>> {
+        let modes = self.claim(id).spec.access_modes.as_ref()?;
+        let shared = ["ReadWriteMany", "ReadOnlyMany", "ReadWriteOncePod"];
+        if !modes.contains("ReadWriteOnce") || shared.iter().any(|mode| modes.contains(mode)) {
+            return None;
+        }
+        if let Some((_, volume)) = self.claim_volume(id)
+            && volume.access_modes.as_ref().is_some_and(|modes| {
+                modes.contains("ReadWriteMany") || modes.contains("ReadOnlyMany")
+            })
+        {
+            return None;
+        }
+        self.claim_backend(id)
+            .filter(|backend| backend.attachment == Attachment::Attachable)
+    }
+
+    /// The claim a container's `volumeMounts`/`volumeDevices` entry named `name` uses in a
+    /// workload: a StatefulSet claim template of that name (the controller replaces a
+    /// same-named pod volume with it), else the claim of the pod volume of that name.
+    #[must_use]
+    pub fn mounted_claim(&self, workload: ObjectId, name: &str) -> Option<ClaimId> {
+        let ObjectKind::Workload(spec) = &self.object(workload).kind else {
+            return None;
+        };
+        if let Some(&template) = spec
+            .claim_templates
+            .iter()
+            .find(|&&template| self.claim(template).name.is_some_and(|n| n.value == name))
+        {
+            return Some(template);
+        }
+        let at = spec
+            .pod
+            .as_ref()?
+            .volumes
+            .iter()
+            .position(|volume| volume.name.value == name)?;
+        self.volume_claim(workload, at)
+    }
+    /// The workloads whose pods mount a claim, one use per workload (objects with the same key
+    /// are one workload written twice, e.g. a base and an overlay): a StatefulSet owning it as a
+    /// claim template first, then pod volumes in load order. A StatefulSet pod volume that a
+    /// claim template of the same name replaces is not a use.
+    #[must_use]
+    pub fn pod_users(&self, claim: ClaimId) -> Vec<ClaimUse> {
+        let all = self.claim_uses(claim);
+        let templates = all
+            .iter()
+            .filter(|usage| matches!(usage, ClaimUse::Template { .. }));
+        let volumes = all.iter().filter(|usage| match usage {
+            ClaimUse::Volume { workload, volume } => !self.replaced_by_template(*workload, *volume),
+            _ => false,
+        });
+        let mut seen: Vec<&crate::model::ObjectKey> = Vec::new();
+        let mut users = Vec::new();
+        for &usage in templates.chain(volumes) {
+            let Some(workload) = usage.workload() else {
+                continue;
+            };
+            let key = &self.object(workload).key;
+            if !seen.contains(&key) {
+                seen.push(key);
+                users.push(usage);
+            }
+        }
+        users
+    }
+
+    /// Whether a StatefulSet pod volume is replaced by the claim template of the same name.
+    #[must_use]
+    pub fn replaced_by_template(&self, workload: ObjectId, volume: usize) -> bool {
+        let ObjectKind::Workload(spec) = &self.object(workload).kind else {
+            return false;
+        };
+        let Some(volume) = spec.pod.as_ref().and_then(|pod| pod.volumes.get(volume)) else {
+            return false;
+        };
+        spec.claim_templates.iter().any(|&template| {
+            self.claim(template)
+                .name
+                .is_some_and(|name| name.value == volume.name.value)
+        })
+    }
+
+    /// Where a use of a claim is written: the `claimName` value of a pod volume (the volume's
+    /// name for an ephemeral volume), or the name of a claim template.
+    #[must_use]
+    pub fn use_span(&self, claim: ClaimId, usage: ClaimUse) -> Option<Span> {
+        match usage {
+            ClaimUse::Volume { workload, volume } => {
+                let ObjectKind::Workload(spec) = &self.object(workload).kind else {
+                    return None;
+                };
+                let volume = spec.pod.as_ref()?.volumes.get(volume)?;
+                match volume.source {
+                    VolumeSource::Claim {
+                        claim_name: Some(name),
+                        ..
+                    } => Some(name.span),
+                    _ => Some(volume.name.span),
+                }
+            }
+            ClaimUse::Template { .. } => self.claim(claim).name.map(|name| name.span),
+            _ => None,
+        }
+    }
+
+    /// Whether two files are likely applied together: the same directory, or one file's
+    /// directory contains the other's. Rules that reason about objects deployed side by side
+    /// (several users of one claim) use it to keep independent examples apart.
+    #[must_use]
+    pub fn same_tree(&self, a: FileId, b: FileId) -> bool {
+        self.proximity.same_tree(a, b)
+    }
+
+    /// The workload that mounted `claim` before `workload` did: the first of
+    /// [`Index::pod_users`] in the same tree as `workload` (see [`Index::same_tree`]), unless
+    /// that is `workload` itself (compared by key). `None` when `workload` is the first user,
+    /// or the claim is not in its tree.
+    #[must_use]
+    pub fn earlier_user(&self, claim: ClaimId, workload: ObjectId) -> Option<ClaimUse> {
+        let this = self.object(workload);
+        if !self.same_tree(this.file(), self.object(self.claim(claim).owner).file()) {
+            return None;
+        }
+        let first = self.pod_users(claim).into_iter().find(|usage| {
+            usage
+                .workload()
+                .is_some_and(|other| self.same_tree(this.file(), self.object(other).file()))
+        })?;
+        let other = first.workload()?;
+        (self.object(other).key != this.key).then_some(first)
+    }
+}
+
+fn as_volume<'o, 'a>(object: &'o Object<'a>) -> Option<&'o PersistentVolume<'a>> {
+    match &object.kind {
+        ObjectKind::Volume(volume) => Some(volume),
+        _ => None,
+    }
+}
+
+/// The backend of a PV: node-local when pinned to a node, else by its CSI driver or in-tree
+/// source.
+fn volume_backend<'s>(volume: &PersistentVolume<'s>) -> Option<Backend<'s>> {
+    if let Some(pinned) = volume
+        .sources
+        .iter()
+        .find(|source| matches!(source.value, "local" | "hostPath"))
+    {
+        return Some(Backend {
+            attachment: Attachment::NodeLocal,
+            name: pinned.value,
+        });
+    }
+    if volume.is_node_local() {
+        return Some(Backend {
+            attachment: Attachment::NodeLocal,
+            name: "nodeAffinity",
+        });
+    }
+    if let Some(driver) = volume.csi_driver() {
+        return (!is_placeholder(driver.value)).then(|| Backend {
+            attachment: provisioner::attachment(driver.value),
+            name: driver.value,
+        });
+    }
+    let source = volume.sources.first()?.value;
+    Some(Backend {
+        attachment: provisioner::source_attachment(source),
+        name: source,
+    })
 }

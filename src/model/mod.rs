@@ -11,6 +11,7 @@ pub mod claim;
 pub mod kinds;
 pub mod meta;
 pub mod persistent_volume;
+pub mod provisioner;
 pub mod quantity;
 pub mod snapshot;
 pub mod storage_class;

@@ -45,6 +45,18 @@ impl WorkloadKind {
             _ => &["spec", "template", "spec"],
         }
     }
+
+    /// The path from the object root to the field that sets how many pods run at once
+    /// (`replicas`, `parallelism`); `None` for a Pod and a DaemonSet.
+    #[must_use]
+    pub fn pod_count_path(self) -> Option<&'static [&'static str]> {
+        match self {
+            Self::Pod | Self::DaemonSet => None,
+            Self::Job => Some(&["spec", "parallelism"]),
+            Self::CronJob => Some(&["spec", "jobTemplate", "spec", "parallelism"]),
+            _ => Some(&["spec", "replicas"]),
+        }
+    }
 }
 
 /// How many pods a workload runs at once.

@@ -193,7 +193,12 @@ rules! {
     pv_claim_ref_conflict,
     pv_claim_ref_not_found,
     pvc_storage_class_not_found,
+    read_only_claim_mounted_writable,
+    rwo_claim_shared_by_replicas,
+    rwo_claim_shared_by_workloads,
+    rwop_claim_shared,
     unquoted_non_string_value,
+    volume_mode_mismatch,
     volume_mount_undeclared,
     volume_unused,
 }

@@ -49,6 +49,21 @@ pub enum ClassResolution {
     Placeholder,
 }
 
+/// What a claim's data source resolves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataSource {
+    /// A clone of this claim.
+    Claim(ClaimId),
+    /// A restore of this VolumeSnapshot.
+    Snapshot(ObjectId),
+    /// A claim or snapshot that is not in the manifests.
+    Missing,
+    /// Another kind: a volume populator fills it.
+    Populator,
+    /// A placeholder name.
+    Unknown,
+}
+
 /// Something that uses a claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClaimUse {
@@ -92,6 +107,8 @@ pub struct Index<'a> {
     pv_classes: HashSet<&'a str>,
     /// Directories holding StorageClass definitions.
     class_directories: HashSet<Vec<String>>,
+    snapshot_classes: HashMap<&'a str, Vec<ObjectId>>,
+    snapshots: HashMap<(String, String), Vec<ObjectId>>,
     /// Namespace → claim name → PVs whose `claimRef` names it.
     volumes_by_claim_ref: HashMap<&'a str, HashMap<&'a str, Vec<ObjectId>>>,
 }
@@ -120,6 +137,8 @@ impl<'a> Index<'a> {
             claim_classes: Vec::new(),
             pv_classes: HashSet::new(),
             class_directories: HashSet::new(),
+            snapshot_classes: HashMap::new(),
+            snapshots: HashMap::new(),
             volumes_by_claim_ref: HashMap::new(),
             model,
         };
@@ -154,6 +173,19 @@ impl<'a> Index<'a> {
                 ObjectKind::Volume(volume) => {
                     self.volumes.entry(name).or_default().push(object.id);
                     self.pv_classes.insert(volume.class());
+                }
+                ObjectKind::VolumeSnapshotClass(_) => {
+                    self.snapshot_classes
+                        .entry(name)
+                        .or_default()
+                        .push(object.id);
+                }
+                ObjectKind::VolumeSnapshot(_) => {
+                    let namespace = object.key.namespace.clone().unwrap_or_default();
+                    self.snapshots
+                        .entry((namespace, name.to_owned()))
+                        .or_default()
+                        .push(object.id);
                 }
                 _ => {}
             }
@@ -462,6 +494,41 @@ impl<'a> Index<'a> {
             directory
                 .get(..depth)
                 .is_some_and(|ancestor| self.class_directories.contains(ancestor))
+        })
+    }
+
+    /// The VolumeSnapshotClass named `name` closest to `from`.
+    #[must_use]
+    pub fn snapshot_class(&self, name: &str, from: FileId) -> Option<&Object<'a>> {
+        Some(self.object(self.closest(self.snapshot_classes.get(name), from)?))
+    }
+
+    /// The VolumeSnapshot `namespace`/`name` closest to `from`.
+    #[must_use]
+    pub fn snapshot_named(&self, namespace: &str, name: &str, from: FileId) -> Option<&Object<'a>> {
+        let candidates = self.snapshots.get(&(namespace.to_owned(), name.to_owned()));
+        Some(self.object(self.closest(candidates, from)?))
+    }
+
+    /// What a claim's `dataSourceRef` (else `dataSource`) points at (SEMANTICS §3.2, §6).
+    #[must_use]
+    pub fn data_source(&self, claim: &Claim<'a>) -> Option<DataSource> {
+        let source = claim.spec.data_source_ref.or(claim.spec.data_source)?;
+        let kind = source.kind.map_or("", |kind| kind.value);
+        let group = source.api_group.map_or("", |group| group.value);
+        let name = source.name.map_or("", |name| name.value);
+        let from = self.object(claim.owner).file();
+        Some(match (group, kind) {
+            _ if is_placeholder(name) => DataSource::Unknown,
+            ("", "PersistentVolumeClaim") => self
+                .claim_named(&claim.namespace, name, from)
+                .map_or(DataSource::Missing, DataSource::Claim),
+            ("snapshot.storage.k8s.io", "VolumeSnapshot") => self
+                .snapshot_named(&claim.namespace, name, from)
+                .map_or(DataSource::Missing, |snapshot| {
+                    DataSource::Snapshot(snapshot.id)
+                }),
+            _ => DataSource::Populator,
         })
     }
 

@@ -9,6 +9,7 @@
 
 pub mod claim;
 pub mod kinds;
+pub mod kustomize;
 pub mod meta;
 pub mod persistent_volume;
 pub mod quantity;

@@ -184,7 +184,15 @@ macro_rules! rules {
 }
 
 rules! {
+    beta_storage_class_annotation,
+    dangling_pvc,
+    default_class_annotation_not_true,
+    invalid_access_modes,
+    multiple_default_storage_classes,
+    pvc_limit_below_request,
     pvc_storage_class_not_found,
+    pvc_storage_request_missing,
+    pvc_volume_not_found,
 }
 
 /// The rule with this code or name.

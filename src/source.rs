@@ -69,6 +69,12 @@ impl Span {
     }
 }
 
+/// The directory part of a file name as shown to users (`""` for a bare file name).
+#[must_use]
+pub fn directory_of(name: &str) -> &str {
+    name.rsplit_once('/').map_or("", |(directory, _)| directory)
+}
+
 /// A value together with the span of the YAML node it was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Spanned<T> {

@@ -532,6 +532,14 @@ impl<'a> Index<'a> {
         })
     }
 
+    /// A PersistentVolume name in the manifests within typo distance of `name`.
+    #[must_use]
+    pub fn similar_volume(&self, name: &str) -> Option<&str> {
+        let mut names: Vec<&str> = self.volumes.keys().copied().collect();
+        names.sort_unstable();
+        crate::suggest::closest(name, names)
+    }
+
     /// PersistentVolumes whose `spec.claimRef` names `namespace`/`name` (both written), in load
     /// order.
     #[must_use]

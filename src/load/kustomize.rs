@@ -2,7 +2,7 @@
 //! `patchesJson6902` of a `kustomization.yaml` are partial objects (a Deployment with only the
 //! field it changes), not objects to create, so they are parsed but never modelled.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use crate::load::tree::Node;
@@ -17,6 +17,19 @@ const KUSTOMIZATION_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml
 pub fn is_kustomization(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     KUSTOMIZATION_NAMES.contains(&name)
+}
+
+/// The directories (as shown to users, `""` for the working directory) that hold a
+/// kustomization: everything in them is applied together by `kubectl apply -k`.
+#[must_use]
+pub fn directories(workspace: &Workspace) -> BTreeSet<String> {
+    workspace
+        .files
+        .iter()
+        .map(|file| workspace.sources.name(file.id))
+        .filter(|name| is_kustomization(name))
+        .map(|name| crate::source::directory_of(name).to_owned())
+        .collect()
 }
 
 /// The ids of loaded files that some kustomization lists as a patch.

@@ -75,6 +75,8 @@ pub struct Workspace {
     pub sources: SourceMap,
     pub files: Vec<LoadedFile>,
     pub errors: Vec<InputError>,
+    /// Directories holding a `kustomization.yaml`.
+    pub kustomize_directories: std::collections::BTreeSet<String>,
 }
 
 impl Workspace {
@@ -162,6 +164,7 @@ pub fn load(inputs: &Inputs, options: &LoadOptions, sources: SourceMap) -> Works
     for file in &mut workspace.files {
         file.is_patch = patches.contains(&file.id);
     }
+    workspace.kustomize_directories = kustomize::directories(&workspace);
     workspace
 }
 

@@ -84,9 +84,10 @@ fn usable(path: &Spanned<&str>) -> bool {
 }
 
 fn check_container(container: &Container<'_>, cx: &mut RuleContext<'_, '_>) {
-    let who = container
-        .name
-        .map_or_else(|| "the container".to_owned(), |name| format!("container `{}`", name.value));
+    let who = container.name.map_or_else(
+        || "the container".to_owned(),
+        |name| format!("container `{}`", name.value),
+    );
     let mut mounts: HashMap<&str, Span> = HashMap::new();
     for path in container.mounts.iter().filter_map(|mount| mount.mount_path) {
         if !usable(&path) {
@@ -107,7 +108,11 @@ fn check_container(container: &Container<'_>, cx: &mut RuleContext<'_, '_>) {
         }
     }
     let mut devices: HashMap<&str, Span> = HashMap::new();
-    for path in container.devices.iter().filter_map(|device| device.device_path) {
+    for path in container
+        .devices
+        .iter()
+        .filter_map(|device| device.device_path)
+    {
         if !usable(&path) {
             continue;
         }

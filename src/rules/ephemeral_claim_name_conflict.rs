@@ -214,9 +214,10 @@ fn check_generated(
     let Some(claim) = taken else {
         return;
     };
-    let span = claim
-        .name
-        .map_or_else(|| cx.index.object(claim.owner).meta.name_span(), |name| name.span);
+    let span = claim.name.map_or_else(
+        || cx.index.object(claim.owner).meta.name_span(),
+        |name| name.span,
+    );
     cx.report(
         volume.name.span,
         format!(

@@ -93,8 +93,14 @@ fn resource_lists<'a>(object: &Object<'a>, index: &Index<'a>) -> Vec<&'a Node> {
         ("v1", "LimitRange") => {
             for item in spec.into_iter().flat_map(|spec| spec.items("limits")) {
                 lists.extend(
-                    ["max", "min", "default", "defaultRequest", "maxLimitRequestRatio"]
-                        .map(|key| item.get(key)),
+                    [
+                        "max",
+                        "min",
+                        "default",
+                        "defaultRequest",
+                        "maxLimitRequestRatio",
+                    ]
+                    .map(|key| item.get(key)),
                 );
             }
         }
@@ -120,9 +126,7 @@ fn report(field: &QuantityField<'_>, node: &Node, cx: &mut RuleContext<'_, '_>) 
             match fixes.as_slice() {
                 [] => guard.help(GENERIC_HELP),
                 [fix] => guard.help(format!("did you mean `{fix}`?")),
-                [first, second, ..] => {
-                    guard.help(format!("did you mean `{first}` or `{second}`?"))
-                }
+                [first, second, ..] => guard.help(format!("did you mean `{first}` or `{second}`?")),
             };
         }
         QuantityValue::WrongType => {
@@ -131,7 +135,10 @@ fn report(field: &QuantityField<'_>, node: &Node, cx: &mut RuleContext<'_, '_>) 
                     "invalid quantity `{}`: it is read as the {} `{}`, not a quantity",
                     scalar.text,
                     scalar.value.type_name(),
-                    scalar.value.json_text().unwrap_or_else(|| scalar.text.clone())
+                    scalar
+                        .value
+                        .json_text()
+                        .unwrap_or_else(|| scalar.text.clone())
                 ),
                 None if node.as_sequence().is_some() => {
                     "invalid quantity: a list is not a quantity".to_owned()
@@ -197,7 +204,9 @@ fn wrong_case(suffix: &str) -> bool {
     const SUFFIXES: [&str; 15] = [
         "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n", "u", "m", "k", "M", "G", "T", "P", "E",
     ];
-    SUFFIXES.iter().any(|valid| valid.eq_ignore_ascii_case(suffix))
+    SUFFIXES
+        .iter()
+        .any(|valid| valid.eq_ignore_ascii_case(suffix))
 }
 
 /// Valid quantities the author probably meant: the text without inner whitespace, or with a

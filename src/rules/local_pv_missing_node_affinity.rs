@@ -70,15 +70,10 @@ declare_rule! {
     };
 }
 
-const HELP: &str =
-    "add `nodeAffinity.required.nodeSelectorTerms` with a `kubernetes.io/hostname` term naming the node that holds the disk";
+const HELP: &str = "add `nodeAffinity.required.nodeSelectorTerms` with a `kubernetes.io/hostname` term naming the node that holds the disk";
 
 fn check(object: &Object<'_>, volume: &PersistentVolume<'_>, cx: &mut RuleContext<'_, '_>) {
-    let Some(local) = volume
-        .sources
-        .iter()
-        .find(|source| source.value == "local")
-    else {
+    let Some(local) = volume.sources.iter().find(|source| source.value == "local") else {
         return;
     };
     if volume.capacity.is_none() && volume.access_modes.is_none() {
@@ -88,10 +83,16 @@ fn check(object: &Object<'_>, volume: &PersistentVolume<'_>, cx: &mut RuleContex
     let Some(spec) = volume.spec else {
         return;
     };
-    let Some(affinity) = spec.entry("nodeAffinity").filter(|entry| !entry.value.is_null()) else {
-        cx.report(local.span, format!("local volume `{name}` has no `nodeAffinity`"))
-            .note("the API server rejects it: \"Local volume requires node affinity\"")
-            .help(HELP);
+    let Some(affinity) = spec
+        .entry("nodeAffinity")
+        .filter(|entry| !entry.value.is_null())
+    else {
+        cx.report(
+            local.span,
+            format!("local volume `{name}` has no `nodeAffinity`"),
+        )
+        .note("the API server rejects it: \"Local volume requires node affinity\"")
+        .help(HELP);
         return;
     };
     if is_unknown(&affinity.value) {
@@ -130,7 +131,9 @@ fn check_terms(name: &str, required: &Entry, cx: &mut RuleContext<'_, '_>) {
         None | Some((_, [])) => {
             cx.report(
                 span,
-                format!("`nodeAffinity.required` of local volume `{name}` has no node selector terms"),
+                format!(
+                    "`nodeAffinity.required` of local volume `{name}` has no node selector terms"
+                ),
             )
             .note("the API server rejects it: \"must have at least one node selector term\"")
             .help(HELP);
@@ -170,8 +173,8 @@ fn is_empty_term(term: &Node) -> bool {
 #[cfg(test)]
 mod tests {
     use super::is_empty_term;
-    use crate::load::tree::{Node, NodeKind, Scalar, ScalarStyle};
     use crate::load::scalar::PlainValue;
+    use crate::load::tree::{Node, NodeKind, Scalar, ScalarStyle};
     use crate::source::Span;
 
     fn scalar(text: &str, value: PlainValue) -> Node {

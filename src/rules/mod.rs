@@ -184,15 +184,23 @@ macro_rules! rules {
 }
 
 rules! {
+    beta_storage_class_annotation,
+    dangling_pvc,
+    default_class_annotation_not_true,
     duplicate_mount_path,
     ephemeral_claim_name_conflict,
     fractional_byte_quantity,
+    invalid_access_modes,
     invalid_quantity,
     local_pv_missing_node_affinity,
+    multiple_default_storage_classes,
     pod_claim_not_found,
     pv_claim_ref_conflict,
     pv_claim_ref_not_found,
+    pvc_limit_below_request,
     pvc_storage_class_not_found,
+    pvc_storage_request_missing,
+    pvc_volume_not_found,
     read_only_claim_mounted_writable,
     rwo_claim_shared_by_replicas,
     rwo_claim_shared_by_workloads,

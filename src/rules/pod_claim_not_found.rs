@@ -113,7 +113,11 @@ fn check(object: &Object<'_>, workload: &Workload<'_>, cx: &mut RuleContext<'_, 
 }
 
 /// A StatefulSet replaces a template volume that has the name of one of its claim templates.
-fn replaced_by_template(volume: &PodVolume<'_>, workload: &Workload<'_>, index: &Index<'_>) -> bool {
+fn replaced_by_template(
+    volume: &PodVolume<'_>,
+    workload: &Workload<'_>,
+    index: &Index<'_>,
+) -> bool {
     workload.claim_templates.iter().any(|&template| {
         index
             .claim(template)
@@ -137,16 +141,23 @@ fn check_missing(object: &Object<'_>, name: Spanned<&str>, cx: &mut RuleContext<
         Some(Ordinal::OutOfRange(template, first, last)) => {
             let claim = cx.index.claim(template);
             let statefulset = cx.index.object(claim.owner);
-            let label = claim.name.map_or(statefulset.meta.name_span(), |name| name.span);
+            let label = claim
+                .name
+                .map_or(statefulset.meta.name_span(), |name| name.span);
             let set = statefulset.meta.name.map_or("", |name| name.value);
             let template = claim.name.map_or("", |name| name.value);
             cx.report(
                 name.span,
-                format!("claim `{}` is not created by StatefulSet `{set}`", name.value),
+                format!(
+                    "claim `{}` is not created by StatefulSet `{set}`",
+                    name.value
+                ),
             )
             .label(
                 label,
-                format!("this template creates `{template}-{set}-{first}` to `{template}-{set}-{last}`"),
+                format!(
+                    "this template creates `{template}-{set}-{first}` to `{template}-{set}-{last}`"
+                ),
             )
             .help("use an ordinal the StatefulSet runs, or raise its `replicas`");
             return;
@@ -164,7 +175,10 @@ fn check_missing(object: &Object<'_>, name: Spanned<&str>, cx: &mut RuleContext<
         cx.report(name.span, message)
             .label(
                 elsewhere.span,
-                format!("a claim with this name is defined in namespace `{}`", elsewhere.value),
+                format!(
+                    "a claim with this name is defined in namespace `{}`",
+                    elsewhere.value
+                ),
             )
             .help("pods can only use claims of their own namespace: move the claim or the pod");
         return;
@@ -173,19 +187,20 @@ fn check_missing(object: &Object<'_>, name: Spanned<&str>, cx: &mut RuleContext<
     let similar = index
         .similar_claim(namespace, name.value, object.file())
         .map(|(similar, claim)| {
-        let claim = index.claim(claim);
-        let (span, label) = match (&claim.origin, claim.name) {
-            (ClaimOrigin::Object, Some(name)) => {
-                (name.span, "a claim with a similar name is defined here".to_owned())
-            }
-            (_, Some(name)) => (name.span, format!("`{similar}` is created from here")),
-            (_, None) => (
-                index.object(claim.owner).meta.name_span(),
-                "a claim with a similar name is defined here".to_owned(),
-            ),
-        };
-        (similar, span, label)
-    });
+            let claim = index.claim(claim);
+            let (span, label) = match (&claim.origin, claim.name) {
+                (ClaimOrigin::Object, Some(name)) => (
+                    name.span,
+                    "a claim with a similar name is defined here".to_owned(),
+                ),
+                (_, Some(name)) => (name.span, format!("`{similar}` is created from here")),
+                (_, None) => (
+                    index.object(claim.owner).meta.name_span(),
+                    "a claim with a similar name is defined here".to_owned(),
+                ),
+            };
+            (similar, span, label)
+        });
     let report = cx.report(name.span, message);
     match similar {
         Some((similar, span, label)) => report

@@ -193,7 +193,10 @@ fn check(object: &Object<'_>, volume: &PersistentVolume<'_>, cx: &mut RuleContex
                 namespace.value, name.value
             ),
         )
-        .label(first_span, format!("volume `{first_name}` reserves the claim here"))
+        .label(
+            first_span,
+            format!("volume `{first_name}` reserves the claim here"),
+        )
         .note(
             "the claim binds whichever volume the controller lists first; the other one stays \
              `Available` but reserved, and no other claim can bind it",

@@ -119,7 +119,9 @@ fn check(object: &Object<'_>, volume: &PersistentVolume<'_>, cx: &mut RuleContex
     }
     let index = cx.index;
     let from = object.file();
-    if index.claim_named(namespace.value, name.value, from).is_some()
+    if index
+        .claim_named(namespace.value, name.value, from)
+        .is_some()
         || namespace_set_at_deploy_time(index, name.value)
         || mentioned_by_unmodelled_object(index, name.value)
     {
@@ -144,7 +146,8 @@ fn check(object: &Object<'_>, volume: &PersistentVolume<'_>, cx: &mut RuleContex
     } else {
         report_missing(index, namespace, name, from, cx)
     };
-    let report = report.note("the volume stays reserved for that claim: no other claim can bind it");
+    let report =
+        report.note("the volume stays reserved for that claim: no other claim can bind it");
     if uid.is_some() {
         drop(report.note(
             "`claimRef.uid` is set: unless a claim with that UID exists in the cluster, the volume \
@@ -202,10 +205,13 @@ fn is_observed(object: &Object<'_>, volume: &PersistentVolume<'_>) -> bool {
 
 /// A claim of that name whose object names no namespace: kustomize or `kubectl -n` decides it.
 fn namespace_set_at_deploy_time(index: &Index<'_>, name: &str) -> bool {
-    index
-        .claims_with_name(name)
-        .iter()
-        .any(|&claim| index.object(index.claim(claim).owner).meta.namespace.is_none())
+    index.claims_with_name(name).iter().any(|&claim| {
+        index
+            .object(index.claim(claim).owner)
+            .meta
+            .namespace
+            .is_none()
+    })
 }
 
 /// The name is a string value in an object pvlint does not model (a Helm release's values):
@@ -240,9 +246,10 @@ fn elsewhere(index: &Index<'_>, name: &str, from: FileId) -> Option<(ClaimId, St
 /// Where to point at a claim: its name, else its owner's name.
 fn claim_span(index: &Index<'_>, claim: ClaimId) -> Span {
     let claim = index.claim(claim);
-    claim
-        .name
-        .map_or_else(|| index.object(claim.owner).meta.name_span(), |name| name.span)
+    claim.name.map_or_else(
+        || index.object(claim.owner).meta.name_span(),
+        |name| name.span,
+    )
 }
 
 /// When `name` is `<template>-<statefulset>-<ordinal>` of a StatefulSet claim template with an

@@ -95,7 +95,10 @@ fn check(claim: &Claim<'_>, cx: &mut RuleContext<'_, '_>) {
     );
     match similar {
         Some((object, _)) => report
-            .label(object.meta.name_span(), "a class with a similar name is defined here")
+            .label(
+                object.meta.name_span(),
+                "a class with a similar name is defined here",
+            )
             .help(format!(
                 "did you mean `{}`?",
                 object.meta.name.map_or("", |name| name.value)

@@ -126,23 +126,29 @@ fn source_read_only(
     let Some(pod) = &workload.pod else {
         return false;
     };
-    let Some(at) = pod.volumes.iter().position(|volume| volume.name.value == name) else {
+    let Some(at) = pod
+        .volumes
+        .iter()
+        .position(|volume| volume.name.value == name)
+    else {
         return false;
     };
     if index.replaced_by_template(object.id, at) {
         return false;
     }
-    pod.volumes.get(at).is_some_and(|volume| match volume.source {
-        VolumeSource::Claim { read_only, .. } => {
-            read_only
-                || volume
-                    .node
-                    .path(&["persistentVolumeClaim", "readOnly"])
-                    .and_then(Node::as_str)
-                    .is_some_and(is_placeholder)
-        }
-        _ => false,
-    })
+    pod.volumes
+        .get(at)
+        .is_some_and(|volume| match volume.source {
+            VolumeSource::Claim { read_only, .. } => {
+                read_only
+                    || volume
+                        .node
+                        .path(&["persistentVolumeClaim", "readOnly"])
+                        .and_then(Node::as_str)
+                        .is_some_and(is_placeholder)
+            }
+            _ => false,
+        })
 }
 
 /// Whether the mount whose `name` value is at `name` has a placeholder `readOnly`.

@@ -180,7 +180,12 @@ fn report(
         .spec
         .access_modes
         .as_ref()
-        .and_then(|modes| modes.modes.iter().find(|mode| mode.value == "ReadWriteOnce"))
+        .and_then(|modes| {
+            modes
+                .modes
+                .iter()
+                .find(|mode| mode.value == "ReadWriteOnce")
+        })
         .map(|mode| mode.span);
     let count = workload
         .kind
@@ -189,7 +194,10 @@ fn report(
         .map(|node| node.span);
     let mut finding = cx.report(
         name.span,
-        format!("`ReadWriteOnce` claim `{}` is mounted by {pods}", name.value),
+        format!(
+            "`ReadWriteOnce` claim `{}` is mounted by {pods}",
+            name.value
+        ),
     );
     if let Some(mode) = mode {
         finding = finding.label(mode, "the claim allows one node only");

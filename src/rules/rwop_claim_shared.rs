@@ -187,7 +187,9 @@ fn describe(index: &Index<'_>, usage: ClaimUse) -> String {
 
 fn pods(object: &Object<'_>, workload: &Workload<'_>) -> String {
     match workload.pods {
-        PodCount::Exactly(count) => format!("{count} pods of {} `{}`", object.key.kind, object.key.name),
+        PodCount::Exactly(count) => {
+            format!("{count} pods of {} `{}`", object.key.kind, object.key.name)
+        }
         PodCount::PerNode | PodCount::Unknown => {
             format!("every pod of {} `{}`", object.key.kind, object.key.name)
         }
@@ -214,7 +216,9 @@ fn label_pods<'c>(
 
 fn used_here(index: &Index<'_>, usage: ClaimUse) -> String {
     match usage {
-        ClaimUse::Template { .. } => format!("{} creates it from this template", describe(index, usage)),
+        ClaimUse::Template { .. } => {
+            format!("{} creates it from this template", describe(index, usage))
+        }
         _ => format!("{} mounts it here", describe(index, usage)),
     }
 }

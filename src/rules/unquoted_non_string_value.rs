@@ -118,7 +118,11 @@ fn check(object: &Object<'_>, cx: &mut RuleContext<'_, '_>) {
         }
         ObjectKind::Workload(workload) => {
             let root = object.meta.root;
-            metadata.extend(template_paths(workload.kind).iter().map(|path| root.path(path)));
+            metadata.extend(
+                template_paths(workload.kind)
+                    .iter()
+                    .map(|path| root.path(path)),
+            );
             metadata.extend(
                 cx.index
                     .claims_of(object)

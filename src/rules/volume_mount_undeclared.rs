@@ -97,7 +97,10 @@ fn check(object: &Object<'_>, workload: &Workload<'_>, cx: &mut RuleContext<'_, 
         .containers
         .iter()
         .flat_map(|container| {
-            let mounts = container.mounts.iter().map(|mount| (mount.name, "volumeMounts"));
+            let mounts = container
+                .mounts
+                .iter()
+                .map(|mount| (mount.name, "volumeMounts"));
             let devices = container
                 .devices
                 .iter()
@@ -132,9 +135,7 @@ fn check(object: &Object<'_>, workload: &Workload<'_>, cx: &mut RuleContext<'_, 
             Some(volume) => report
                 .label(volume.span, "a volume with a similar name is declared here")
                 .help(format!("did you mean `{}`?", volume.value)),
-            None => report.help(format!(
-                "declare the volume under {lists}, or fix the name"
-            )),
+            None => report.help(format!("declare the volume under {lists}, or fix the name")),
         };
     }
 }

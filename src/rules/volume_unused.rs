@@ -112,9 +112,7 @@ fn check(object: &Object<'_>, workload: &Workload<'_>, cx: &mut RuleContext<'_, 
         .filter(|name| pod.volume(name.value).is_none())
         .filter(is_unused)
         .collect();
-    if (volumes.is_empty() && templates.is_empty())
-        || cx.index.is_partial_workload(object)
-    {
+    if (volumes.is_empty() && templates.is_empty()) || cx.index.is_partial_workload(object) {
         return;
     }
     for name in volumes {

@@ -139,7 +139,15 @@ fn fail_level_decides_what_fails() {
 #[test]
 fn stdin_is_read_with_dash() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pvlint"))
-        .args(["check", "--no-config", "--select", "PVL201", "--format", "json", "-"])
+        .args([
+            "check",
+            "--no-config",
+            "--select",
+            "PVL201",
+            "--format",
+            "json",
+            "-",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

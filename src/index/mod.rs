@@ -12,7 +12,7 @@ mod proximity;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::load::tree::NodeKind;
+use crate::load::tree::{Node, NodeKind};
 use crate::model::provisioner::{self, Attachment, Backend};
 use crate::model::storage_class::is_default;
 use crate::model::{
@@ -77,6 +77,8 @@ pub enum ClaimUse {
     Clone { claim: ClaimId },
     /// Named in another object the model does not read (a Helm release's values, a backup job).
     Mentioned { object: ObjectId },
+    /// Named in a kustomize patch (a patched Deployment that mounts the claim).
+    Patch,
 }
 
 impl ClaimUse {
@@ -255,6 +257,9 @@ impl<'a> Index<'a> {
                 _ => {}
             }
         }
+        for root in &self.model.patches {
+            self.patch_mentions(root, &mut uses);
+        }
         for claim in &self.model.claims {
             let file = self.object(claim.owner).file();
             for source in [claim.spec.data_source, claim.spec.data_source_ref]
@@ -322,6 +327,18 @@ impl<'a> Index<'a> {
                 volume_claims.insert((object.id, at), claim);
             }
         }
+    }
+
+    /// A kustomize patch that names a claim in some string value uses it.
+    fn patch_mentions(&self, root: &Node, uses: &mut Vec<(ClaimId, ClaimUse)>) {
+        root.walk(&mut |node| {
+            if let NodeKind::Scalar(scalar) = &node.kind
+                && scalar.is_string()
+                && let Some(claims) = self.claims_by_bare_name.get(scalar.text.as_str())
+            {
+                uses.extend(claims.iter().map(|&claim| (claim, ClaimUse::Patch)));
+            }
+        });
     }
 
     /// Objects the model does not read that name a claim in some string value

@@ -10,4 +10,6 @@ pub struct Document<'a> {
     /// The whole document, from its first to its last byte.
     pub span: Span,
     pub root: &'a Node,
+    /// The file is a kustomize patch: its objects are partial.
+    pub is_patch: bool,
 }

@@ -80,21 +80,18 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Every document that may hold objects, in file and document order: documents of
-    /// kustomize patch files are left out.
+    /// Every parsed document, in file and document order.
     pub fn documents(&self) -> impl Iterator<Item = Document<'_>> {
-        self.files
-            .iter()
-            .filter(|file| !file.is_patch)
-            .flat_map(|file| {
-                file.parsed.documents.iter().filter_map(|document| {
-                    Some(Document {
-                        file: file.id,
-                        span: document.span,
-                        root: document.root.as_ref()?,
-                    })
+        self.files.iter().flat_map(|file| {
+            file.parsed.documents.iter().filter_map(|document| {
+                Some(Document {
+                    file: file.id,
+                    span: document.span,
+                    root: document.root.as_ref()?,
+                    is_patch: file.is_patch,
                 })
             })
+        })
     }
 }
 

@@ -93,6 +93,9 @@ pub struct ModelOptions {
 pub struct Model<'a> {
     pub objects: Vec<Object<'a>>,
     pub claims: Vec<Claim<'a>>,
+    /// Documents of kustomize patch files: partial objects, never checked as objects, but the
+    /// names they mention (a patched Deployment mounting a claim) still count.
+    pub patches: Vec<&'a Node>,
 }
 
 impl<'a> Model<'a> {
@@ -104,7 +107,11 @@ impl<'a> Model<'a> {
     ) -> Self {
         let mut model = Model::default();
         for document in documents {
-            model.add_document(document.root, document.span, options);
+            if document.is_patch {
+                model.patches.push(document.root);
+            } else {
+                model.add_document(document.root, document.span, options);
+            }
         }
         model
     }

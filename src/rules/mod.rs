@@ -184,7 +184,14 @@ macro_rules! rules {
 }
 
 rules! {
+    duplicate_key,
+    duplicate_object,
+    invalid_object_name,
+    missing_api_version_or_kind,
     pvc_storage_class_not_found,
+    templated_file,
+    unused_suppression,
+    yaml_syntax_error,
 }
 
 /// The rule with this code or name.

@@ -130,9 +130,11 @@ impl Suppressions {
         self.add_list(list, comment.span, &scope);
     }
 
-    /// Adds `CODE[, CODE…] [-- reason]`; an empty list suppresses every rule.
+    /// Adds `CODE[, CODE…] [-- reason]`; an empty list suppresses every rule. A further `#`
+    /// ends the list too (`# pvlint: ignore PVL201  # a comment of its own`).
     fn add_list(&mut self, text: &str, span: Span, scope: &Scope) {
         let codes = text.split("--").next().unwrap_or("");
+        let codes = codes.split('#').next().unwrap_or("");
         let mut any = false;
         for token in codes
             .split(|c: char| c == ',' || c.is_whitespace())

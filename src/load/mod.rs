@@ -197,30 +197,93 @@ fn parse_file(
     }
 }
 
-/// Helm/Go template syntax that stops the file from being linted: `{{` where it broke the
-/// YAML, or a line that starts with a template action. Placeholders inside quoted strings
-/// parse fine and are linted as they are.
+/// Template syntax that stops the file from being linted: Helm/Go templates, or a printf
+/// (`%s`) or sed (`@NAME@`) placeholder where the YAML broke.
 fn find_template_syntax(id: FileId, text: &str, parsed: &ParsedFile) -> Option<Span> {
-    let first = text.find("{{")?;
-    let broke_parse = parsed
-        .problems
-        .iter()
-        .any(|problem| matches!(problem, yaml::ParseProblem::Syntax { .. }));
-    let mut offset = 0;
-    let action_line = text.split_inclusive('\n').find_map(|line| {
-        let start = offset;
-        offset += line.len();
-        let trimmed = line.trim_start();
-        trimmed
-            .starts_with("{{")
-            .then(|| start + (line.len() - trimmed.len()))
-    });
-    let at = match action_line {
-        Some(at) => at,
-        None if broke_parse => first,
-        None => return None,
+    find_go_template(id, text, parsed).or_else(|| find_broken_placeholder(id, text, parsed))
+}
+
+/// Helm/Go template syntax: the first `{{` that is not text, i.e. not inside a scalar that
+/// parsed (a quoted string, or a block scalar holding a config file or an alert template that
+/// another tool renders later) and not inside a comment. Outside those, `{{` is either a
+/// template action or the YAML that one broke (`{{ toYaml .x }}` even parses, as a mapping
+/// with a mapping for a key, which no manifest means).
+fn find_go_template(id: FileId, text: &str, parsed: &ParsedFile) -> Option<Span> {
+    text.find("{{")?;
+    let mut text_spans = scalar_spans(parsed);
+    text_spans.extend(parsed.comments.iter().map(|comment| comment.span));
+    text_spans.sort_unstable_by_key(|span| (span.start, span.end));
+    let is_text = |at: usize| {
+        let at = u32::try_from(at).unwrap_or(u32::MAX);
+        let before = text_spans.partition_point(|span| span.start <= at);
+        // Scalars and comments do not overlap, so only the last one starting before `at` can
+        // hold it.
+        text_spans
+            .get(..before)
+            .and_then(<[Span]>::last)
+            .is_some_and(|span| at < span.end)
     };
+    let at = text
+        .match_indices("{{")
+        .map(|(at, _)| at)
+        .find(|&at| !is_text(at))?;
     Some(Span::new(id, at, at + 2))
+}
+
+/// The spans of every scalar of the documents that parsed.
+fn scalar_spans(parsed: &ParsedFile) -> Vec<Span> {
+    let mut spans = Vec::new();
+    for root in parsed
+        .documents
+        .iter()
+        .filter_map(|document| document.root.as_ref())
+    {
+        root.walk(&mut |node| {
+            if node.as_scalar().is_some() && !node.span.is_empty() {
+                spans.push(node.span);
+            }
+        });
+    }
+    spans
+}
+
+/// A syntax error that sits on a placeholder of a text template rather than on a YAML mistake:
+/// `name: %s` (a Go `fmt.Sprintf` template) or `name: @NAME@` (a sed template). `%` and `@`
+/// cannot start a plain scalar, so such files never parse as they are.
+fn find_broken_placeholder(id: FileId, text: &str, parsed: &ParsedFile) -> Option<Span> {
+    parsed.problems.iter().find_map(|problem| {
+        let yaml::ParseProblem::Syntax { span, .. } = problem else {
+            return None;
+        };
+        let at = span.start as usize;
+        let len = placeholder_len(text.get(at..)?)?;
+        Some(Span::new(id, at, at + len))
+    })
+}
+
+/// The length of a printf verb (`%s`, `%[1]d`) or a sed placeholder (`@NAME@`) at the start of
+/// `rest`.
+fn placeholder_len(rest: &str) -> Option<usize> {
+    let bytes = rest.as_bytes();
+    match bytes.first()? {
+        b'%' => {
+            let mut at = 1;
+            if bytes.get(at) == Some(&b'[') {
+                let close = rest.get(at..)?.find(']')?;
+                at += close + 1;
+            }
+            // A verb is one letter; `%YAML` and `%TAG` are directives.
+            let verb = bytes.get(at).is_some_and(u8::is_ascii_alphabetic);
+            let word_ends = !bytes.get(at + 1).is_some_and(u8::is_ascii_alphanumeric);
+            (verb && word_ends).then_some(at + 1)
+        }
+        b'@' => {
+            let name = rest.get(1..)?;
+            let end = name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+            (end > 0 && name.get(end..)?.starts_with('@')).then_some(end + 2)
+        }
+        _ => None,
+    }
 }
 
 fn read_file(path: &Path, role: FileRole, max_bytes: u64) -> Result<ReadFile, InputError> {
@@ -301,4 +364,21 @@ pub fn display_path(path: &Path) -> String {
     shown
         .strip_prefix("./")
         .map_or(shown.clone(), str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_of_text_templates_are_recognised() {
+        assert_eq!(placeholder_len("%s\n"), Some(2));
+        assert_eq!(placeholder_len("%[1]d-x"), Some(5));
+        assert_eq!(placeholder_len("@STS_NAME@ x"), Some(10));
+        assert_eq!(placeholder_len("%"), None);
+        assert_eq!(placeholder_len("%YAML 1.2"), None);
+        assert_eq!(placeholder_len("@@"), None);
+        assert_eq!(placeholder_len("@user"), None);
+        assert_eq!(placeholder_len("[1, 2"), None);
+    }
 }

@@ -10,6 +10,7 @@
 pub mod claim;
 pub mod kinds;
 pub mod meta;
+pub mod names;
 pub mod persistent_volume;
 pub mod provisioner;
 pub mod quantity;

@@ -234,3 +234,26 @@ fn checking_never_writes_to_the_tree() {
     let entries = std::fs::read_dir(dir.path()).unwrap().count();
     assert_eq!(entries, 1, "pvlint created files in the checked tree");
 }
+
+#[test]
+fn the_examples_show_the_findings_the_readme_lists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = pvlint(root, &["check", "--no-config", "--format", "json", "examples/"]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let mut codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|diagnostic| diagnostic["code"].as_str().unwrap())
+        .collect();
+    codes.sort_unstable();
+    assert_eq!(
+        codes,
+        ["PVL010", "PVL012", "PVL101", "PVL201", "PVL210", "PVL402", "PVL403", "PVL404"]
+    );
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for code in codes {
+        assert!(readme.contains(&format!("`{code}`")), "README does not show {code}");
+    }
+}

@@ -238,7 +238,10 @@ fn checking_never_writes_to_the_tree() {
 #[test]
 fn the_examples_show_the_findings_the_readme_lists() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let output = pvlint(root, &["check", "--no-config", "--format", "json", "examples/"]);
+    let output = pvlint(
+        root,
+        &["check", "--no-config", "--format", "json", "examples/"],
+    );
     assert_eq!(output.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     let mut codes: Vec<&str> = json["diagnostics"]
@@ -250,10 +253,15 @@ fn the_examples_show_the_findings_the_readme_lists() {
     codes.sort_unstable();
     assert_eq!(
         codes,
-        ["PVL010", "PVL012", "PVL101", "PVL201", "PVL210", "PVL402", "PVL403", "PVL404"]
+        [
+            "PVL010", "PVL012", "PVL101", "PVL201", "PVL210", "PVL402", "PVL403", "PVL404"
+        ]
     );
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     for code in codes {
-        assert!(readme.contains(&format!("`{code}`")), "README does not show {code}");
+        assert!(
+            readme.contains(&format!("`{code}`")),
+            "README does not show {code}"
+        );
     }
 }

@@ -296,6 +296,8 @@ impl Builder {
                 items,
             } => {
                 let span = collection_span(start, end, items.last().map(|item| item.span));
+                let mut items = items;
+                items.shrink_to_fit();
                 (
                     Node {
                         span,
@@ -380,6 +382,12 @@ impl Builder {
     /// Applies `<<` merge keys as go-yaml v2 does (entries are set in order, so a merge
     /// overrides keys written before it) and records explicit duplicate keys.
     fn merge_and_dedupe(&mut self, entries: Vec<Entry>) -> Vec<Entry> {
+        if entries.len() <= SMALL_MAPPING && !entries.iter().any(|entry| is_merge_key(&entry.key)) {
+            self.record_duplicates_small(&entries);
+            let mut entries = entries;
+            entries.shrink_to_fit();
+            return entries;
+        }
         let mut merged = MergedEntries::with_capacity(entries.len());
         let mut explicit: HashMap<String, Span> = HashMap::new();
         for entry in entries {
@@ -406,6 +414,33 @@ impl Builder {
         merged.entries
     }
 
+    /// The common case, without hashing or copying keys: a small mapping with no merge key.
+    /// Duplicates are kept in place; lookups take the last one, as Kubernetes does.
+    fn record_duplicates_small(&mut self, entries: &[Entry]) {
+        for (at, entry) in entries.iter().enumerate() {
+            let Some(key) = entry.key.as_scalar() else {
+                continue;
+            };
+            let first = entries
+                .get(..at)
+                .unwrap_or_default()
+                .iter()
+                .find(|earlier| {
+                    earlier
+                        .key
+                        .as_scalar()
+                        .is_some_and(|earlier| earlier.text == key.text)
+                });
+            if let Some(first) = first {
+                self.out.problems.push(ParseProblem::DuplicateKey {
+                    key: key.text.clone(),
+                    span: entry.key.span,
+                    first: first.key.span,
+                });
+            }
+        }
+    }
+
     fn syntax_error(&mut self, error: &ScanError) {
         let offset = error
             .marker()
@@ -428,6 +463,9 @@ impl Builder {
         self.out
     }
 }
+
+/// Mappings up to this size are checked for duplicate keys by comparison, not hashing.
+const SMALL_MAPPING: usize = 16;
 
 /// A mapping or sequence spans from its start event to its closing bracket (flow) or its last
 /// child (block; the end event of a block collection sits at the next token).

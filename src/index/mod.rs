@@ -19,7 +19,7 @@ use crate::model::{
     Claim, ClaimClass, ClaimId, ClaimOrigin, Model, Object, ObjectId, ObjectKind, PersistentVolume,
     StorageClass, VolumeSource, Workload, is_placeholder,
 };
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span, Spanned};
 use proximity::Proximity;
 
 /// A StorageClass that exists only in the cluster, declared in the config.
@@ -47,6 +47,16 @@ pub enum ClassResolution {
     Unset,
     /// A placeholder (`${CLASS}`): unknown until rendered.
     Placeholder,
+}
+
+/// A pod volume that names a claim, as [`Index::claim_volumes`] lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimVolume<'a> {
+    /// The volume's position in the pod's `volumes`.
+    pub at: usize,
+    /// The `claimName` value.
+    pub name: Spanned<&'a str>,
+    pub claim: ClaimId,
 }
 
 /// What a claim's data source resolves to.
@@ -111,6 +121,8 @@ pub struct Index<'a> {
     class_directories: HashSet<Vec<String>>,
     snapshot_classes: HashMap<&'a str, Vec<ObjectId>>,
     snapshots: HashMap<(String, String), Vec<ObjectId>>,
+    /// Claim name → PVs whose `claimRef` names it, with or without a namespace.
+    volumes_by_claim_ref_name: HashMap<&'a str, Vec<ObjectId>>,
     /// Namespace → claim name → PVs whose `claimRef` names it.
     volumes_by_claim_ref: HashMap<&'a str, HashMap<&'a str, Vec<ObjectId>>>,
 }
@@ -142,6 +154,7 @@ impl<'a> Index<'a> {
             snapshot_classes: HashMap::new(),
             snapshots: HashMap::new(),
             volumes_by_claim_ref: HashMap::new(),
+            volumes_by_claim_ref_name: HashMap::new(),
             model,
         };
         index.index_objects();
@@ -599,6 +612,14 @@ impl<'a> Index<'a> {
     fn index_claim_refs(&mut self) {
         for object in &self.model.objects {
             if let ObjectKind::Volume(volume) = &object.kind
+                && let Some(name) = volume.claim_ref.and_then(|claim_ref| claim_ref.name)
+            {
+                self.volumes_by_claim_ref_name
+                    .entry(name.value)
+                    .or_default()
+                    .push(object.id);
+            }
+            if let ObjectKind::Volume(volume) = &object.kind
                 && let Some(claim_ref) = volume.claim_ref
                 && let (Some(namespace), Some(name)) = (claim_ref.namespace, claim_ref.name)
             {
@@ -642,6 +663,38 @@ impl<'a> Index<'a> {
             _ => false,
         }
     }
+    /// The pod volumes of a workload that name a claim in the manifests, once per claim (at its
+    /// first volume), leaving out placeholders and the volumes a StatefulSet claim template of
+    /// the same name replaces.
+    #[must_use]
+    pub fn claim_volumes(&self, object: &Object<'a>) -> Vec<ClaimVolume<'a>> {
+        let ObjectKind::Workload(workload) = &object.kind else {
+            return Vec::new();
+        };
+        let Some(pod) = &workload.pod else {
+            return Vec::new();
+        };
+        let mut found: Vec<ClaimVolume<'a>> = Vec::new();
+        for (at, volume) in pod.volumes.iter().enumerate() {
+            let VolumeSource::Claim {
+                claim_name: Some(name),
+                ..
+            } = volume.source
+            else {
+                continue;
+            };
+            if is_placeholder(name.value) || self.replaced_by_template(object.id, at) {
+                continue;
+            }
+            if let Some(claim) = self.volume_claim(object.id, at)
+                && !found.iter().any(|earlier| earlier.claim == claim)
+            {
+                found.push(ClaimVolume { at, name, claim });
+            }
+        }
+        found
+    }
+
     /// The PersistentVolume a claim is pre-bound or reserved to in the manifests: the PV its
     /// `volumeName` names, else a PV whose `claimRef` names the claim (a `claimRef` without a
     /// namespace counts as naming it).
@@ -656,24 +709,21 @@ impl<'a> Index<'a> {
             let object = self.volume(name.value, from)?;
             return Some((object, as_volume(object)?));
         }
-        let names = claim.cluster_names(MAX_EXPANDED_REPLICAS);
-        let reserved: Vec<ObjectId> = self
-            .model
-            .objects
+        let reserved: Vec<ObjectId> = claim
+            .cluster_names(MAX_EXPANDED_REPLICAS)
             .iter()
-            .filter(|object| {
-                as_volume(object)
+            .filter_map(|name| self.volumes_by_claim_ref_name.get(name.as_str()))
+            .flatten()
+            .copied()
+            .filter(|&id| {
+                as_volume(self.object(id))
                     .and_then(|volume| volume.claim_ref)
                     .is_some_and(|claim_ref| {
                         claim_ref
-                            .name
-                            .is_some_and(|name| names.iter().any(|n| n == name.value))
-                            && claim_ref
-                                .namespace
-                                .is_none_or(|namespace| namespace.value == claim.namespace)
+                            .namespace
+                            .is_none_or(|namespace| namespace.value == claim.namespace)
                     })
             })
-            .map(|object| object.id)
             .collect();
         let object = self.object(self.closest(Some(&reserved), from)?);
         Some((object, as_volume(object)?))

@@ -5,7 +5,7 @@
 )]
 
 pub(crate) use crate::diagnostic::Severity;
-pub(crate) use crate::index::{ClaimUse, ClassResolution, Index};
+pub(crate) use crate::index::{ClaimUse, ClaimVolume, ClassResolution, Index};
 pub(crate) use crate::load::tree::{Entry, Node, NodeKind};
 pub(crate) use crate::model::{
     Claim, ClaimClass, ClaimId, ClaimOrigin, Object, ObjectKind, PersistentVolume, StorageClass,

@@ -126,27 +126,7 @@ fn check(object: &Object<'_>, workload: &Workload<'_>, cx: &mut RuleContext<'_, 
     if !workload.pods.is_several() {
         return;
     }
-    let Some(pod) = &workload.pod else {
-        return;
-    };
-    for (at, volume) in pod.volumes.iter().enumerate() {
-        let VolumeSource::Claim {
-            claim_name: Some(name),
-            ..
-        } = volume.source
-        else {
-            continue;
-        };
-        if is_placeholder(name.value) || cx.index.replaced_by_template(object.id, at) {
-            continue;
-        }
-        let Some(claim) = cx.index.volume_claim(object.id, at) else {
-            continue;
-        };
-        // Once per workload, at its first volume of the claim.
-        if (0..at).any(|earlier| cx.index.volume_claim(object.id, earlier) == Some(claim)) {
-            continue;
-        }
+    for ClaimVolume { name, claim, .. } in cx.index.claim_volumes(object) {
         let claim_file = cx.index.object(cx.index.claim(claim).owner).file();
         if !cx.index.same_tree(object.file(), claim_file) {
             continue;

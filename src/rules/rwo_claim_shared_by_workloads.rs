@@ -141,29 +141,9 @@ declare_rule! {
     };
 }
 
-fn check(object: &Object<'_>, workload: &Workload<'_>, cx: &mut RuleContext<'_, '_>) {
+fn check(object: &Object<'_>, _: &Workload<'_>, cx: &mut RuleContext<'_, '_>) {
     let index = cx.index;
-    let Some(pod) = &workload.pod else {
-        return;
-    };
-    for (at, volume) in pod.volumes.iter().enumerate() {
-        let VolumeSource::Claim {
-            claim_name: Some(name),
-            ..
-        } = volume.source
-        else {
-            continue;
-        };
-        if is_placeholder(name.value) || index.replaced_by_template(object.id, at) {
-            continue;
-        }
-        let Some(claim) = index.volume_claim(object.id, at) else {
-            continue;
-        };
-        // Once per workload, at its first volume of the claim.
-        if (0..at).any(|earlier| index.volume_claim(object.id, earlier) == Some(claim)) {
-            continue;
-        }
+    for ClaimVolume { name, claim, .. } in index.claim_volumes(object) {
         let Some(first) = index.earlier_user(claim, object.id) else {
             continue;
         };

@@ -263,6 +263,12 @@ impl<'a> AccessModes<'a> {
     pub fn contains(&self, mode: &str) -> bool {
         self.modes.iter().any(|m| m.value == mode)
     }
+
+    /// The entry for `mode`, to point at it.
+    #[must_use]
+    pub fn find(&self, mode: &str) -> Option<Spanned<&'a str>> {
+        self.modes.iter().copied().find(|m| m.value == mode)
+    }
 }
 
 /// A `dataSource` or `dataSourceRef`.

@@ -160,12 +160,7 @@ fn report(
         .spec
         .access_modes
         .as_ref()
-        .and_then(|modes| {
-            modes
-                .modes
-                .iter()
-                .find(|mode| mode.value == "ReadWriteOnce")
-        })
+        .and_then(|modes| modes.find("ReadWriteOnce"))
         .map(|mode| mode.span);
     let count = workload
         .kind

@@ -105,12 +105,7 @@ fn check(object: &Object<'_>, workload: &Workload<'_>, cx: &mut RuleContext<'_, 
             .spec
             .access_modes
             .as_ref()
-            .and_then(|modes| {
-                modes
-                    .modes
-                    .iter()
-                    .find(|mode| mode.value == "ReadWriteOncePod")
-            })
+            .and_then(|modes| modes.find("ReadWriteOncePod"))
         else {
             continue;
         };

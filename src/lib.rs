@@ -24,6 +24,7 @@ mod engine;
 pub mod index;
 pub mod load;
 pub mod model;
+pub mod provision;
 pub mod report;
 pub mod rules;
 pub mod settings;

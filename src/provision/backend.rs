@@ -1,0 +1,242 @@
+//! Backend models: what a storage driver really supports (DRIVERS.md), as data.
+//!
+//! A model is a YAML file in `backends/` (embedded in the binary) or a user's `--backend FILE`.
+//! This module owns the model types and lookups by driver name; `backend_file.rs` reads and
+//! validates the files. Models describe facts only; the simulator and the rules decide what
+//! those facts mean for a manifest.
+
+use std::collections::BTreeMap;
+
+use crate::model::Quantity;
+use crate::source::Span;
+
+/// Access modes a backend provides, per volume mode.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccessModeSupport {
+    /// Modes for `volumeMode: Filesystem` (the default).
+    pub filesystem: Vec<String>,
+    /// Modes for `volumeMode: Block`; empty when Block is not supported.
+    pub block: Vec<String>,
+}
+
+impl AccessModeSupport {
+    /// The modes provided for a volume mode.
+    #[must_use]
+    pub fn for_mode(&self, block: bool) -> &[String] {
+        if block { &self.block } else { &self.filesystem }
+    }
+}
+
+/// How a backend's volumes reach a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Topology {
+    /// Attached to one node at a time, usable from any node of its zone (cloud disks).
+    #[default]
+    Zonal,
+    /// Reachable from every node (network file systems, regional storage).
+    Anywhere,
+    /// Lives on one node (local disks, host paths, LVM).
+    NodeLocal,
+}
+
+/// One accepted StorageClass parameter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParameterRule {
+    /// Allowed values (compared case-insensitively when the backend says so); empty = any.
+    pub values: Vec<String>,
+    /// A regular expression the value must match (anchored).
+    pub pattern: Option<String>,
+    /// The parameter must be present for provisioning to succeed.
+    pub required: bool,
+    /// Parameters that may not be set together with this one.
+    pub conflicts: Vec<String>,
+    /// The parameter only has effect, or is only accepted, when another parameter has one of
+    /// these values (`iops` needs `type` ∈ {io1, io2, gp3}).
+    pub requires: BTreeMap<String, Vec<String>>,
+    /// What the parameter does, for messages.
+    pub description: Option<String>,
+}
+
+/// The parameters a backend accepts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParameterRules {
+    /// Keys (and values in `values` lists) compare case-insensitively.
+    pub case_insensitive: bool,
+    /// Unknown keys make provisioning fail. When false, unknown keys are ignored by the driver.
+    pub strict: bool,
+    pub keys: BTreeMap<String, ParameterRule>,
+    /// Key prefixes accepted with any suffix (`tagSpecification`).
+    pub prefixes: Vec<String>,
+}
+
+/// Size limits for one parameter set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SizeLimits {
+    pub min: Option<Quantity>,
+    pub max: Option<Quantity>,
+}
+
+/// How a backend sizes volumes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SizeRules {
+    /// Requests are rounded up to a multiple of this (EBS: 1Gi).
+    pub step: Option<Quantity>,
+    /// Requests below the minimum are raised silently instead of failing.
+    pub raise_to_min: bool,
+    /// The driver ignores the requested capacity (NFS, EFS, local-path).
+    pub ignored: bool,
+    /// Limits that apply whatever the parameters.
+    pub limits: SizeLimits,
+    /// Limits chosen by one parameter's value (EBS `type`): `(parameter, value → limits)`;
+    /// `default_value` applies when the parameter is absent.
+    pub by_parameter: Option<SizeByParameter>,
+}
+
+/// Size limits chosen by a parameter's value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SizeByParameter {
+    pub parameter: String,
+    pub default_value: Option<String>,
+    pub values: BTreeMap<String, SizeLimits>,
+}
+
+/// A capacity pool (optional): how much the backend can provision in one zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapacityPool {
+    /// The zone (topology value); `None` for a pool that serves every zone.
+    pub zone: Option<String>,
+    pub capacity: Quantity,
+}
+
+/// What a backend does with encryption at rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encryption {
+    /// The class parameter that turns it on (`encrypted`).
+    pub parameter: String,
+    /// The value that turns it on (`"true"`).
+    pub value: String,
+    /// Other parameters that also imply encryption (`kmsKeyId`, `diskEncryptionSetID`).
+    pub implied_by: Vec<String>,
+}
+
+/// A storage backend model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each flag is an independent capability fact of a driver, as DRIVERS.md lists them"
+)]
+pub struct Backend {
+    /// The file (or embedded name) the model came from, for messages.
+    pub source: String,
+    /// Where the model's name is written, for labels on user-provided models.
+    pub span: Option<Span>,
+    /// The driver or provisioner name (`ebs.csi.aws.com`).
+    pub name: String,
+    /// Other names that reach this backend: in-tree provisioners it migrates from.
+    pub aliases: Vec<String>,
+    /// A one-line description.
+    pub description: String,
+    /// Whether the driver provisions at all (`kubernetes.io/no-provisioner` does not).
+    pub provisions: bool,
+    /// Whether volumes are attached to a node by the attach/detach controller (RWO enforced
+    /// across nodes with Multi-Attach errors).
+    pub attachable: bool,
+    pub topology: Topology,
+    /// Node label keys that carry the backend's topology (zones).
+    pub topology_keys: Vec<String>,
+    /// Zones the backend offers, when the model knows them (user models); empty = any.
+    pub zones: Vec<String>,
+    pub access_modes: AccessModeSupport,
+    /// Provisioning needs a selected node (local-path): only `WaitForFirstConsumer` works.
+    pub requires_consumer: bool,
+    pub expansion: bool,
+    pub snapshots: bool,
+    pub clones: bool,
+    pub encryption: Option<Encryption>,
+    /// Whether `mountOptions` of a class are passed to mounts.
+    pub mount_options: bool,
+    pub parameters: ParameterRules,
+    pub size: SizeRules,
+    pub capacity: Vec<CapacityPool>,
+    /// Facts the model is unsure of, said in the file.
+    pub notes: Vec<String>,
+}
+
+impl Backend {
+    /// Whether the backend answers to `driver` (its name or an alias).
+    #[must_use]
+    pub fn answers_to(&self, driver: &str) -> bool {
+        self.name == driver || self.aliases.iter().any(|alias| alias == driver)
+    }
+
+    /// Whether Block volumes are supported.
+    #[must_use]
+    pub fn supports_block(&self) -> bool {
+        !self.access_modes.block.is_empty()
+    }
+
+    /// The size limits that apply to a class's parameters.
+    #[must_use]
+    pub fn size_limits(&self, parameters: &BTreeMap<String, String>) -> SizeLimits {
+        let Some(by) = &self.size.by_parameter else {
+            return self.size.limits.clone();
+        };
+        let value = self
+            .parameter(parameters, &by.parameter)
+            .or(by.default_value.as_deref());
+        let chosen = value.and_then(|value| {
+            by.values.iter().find_map(|(key, limits)| {
+                self.same_text(key, value).then_some(limits)
+            })
+        });
+        let mut limits = self.size.limits.clone();
+        if let Some(chosen) = chosen {
+            limits.min = chosen.min.clone().or(limits.min);
+            limits.max = chosen.max.clone().or(limits.max);
+        }
+        limits
+    }
+
+    /// A parameter's value, by key, honouring the backend's case rule.
+    #[must_use]
+    pub fn parameter<'p>(&self, parameters: &'p BTreeMap<String, String>, key: &str) -> Option<&'p str> {
+        parameters
+            .iter()
+            .find(|(name, _)| self.same_text(name, key))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Compares keys or values with the backend's case rule.
+    #[must_use]
+    pub fn same_text(&self, a: &str, b: &str) -> bool {
+        if self.parameters.case_insensitive {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
+    }
+}
+
+/// Every backend model of a run: the embedded ones, then user models, which replace an
+/// embedded model of the same name.
+#[derive(Debug, Clone, Default)]
+pub struct Backends {
+    models: Vec<Backend>,
+}
+
+impl Backends {
+    #[must_use]
+    pub fn new(models: Vec<Backend>) -> Self {
+        Self { models }
+    }
+
+    /// The model for a provisioner or CSI driver name (or an alias).
+    #[must_use]
+    pub fn find(&self, driver: &str) -> Option<&Backend> {
+        self.models.iter().rev().find(|model| model.answers_to(driver))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Backend> {
+        self.models.iter()
+    }
+}

@@ -1,0 +1,11 @@
+//! Provision: what would the cluster do.
+//!
+//! A dry run of the PV controller, the scheduler's volume binder and the CSI provisioner over
+//! the index, against modelled backends. It produces facts (a Plan) and never diagnostics: the
+//! PVL6xx rules turn outcomes into findings.
+
+#![warn(clippy::disallowed_methods)]
+
+pub mod backend;
+
+pub use backend::{Backend, Backends};

@@ -7,6 +7,7 @@ use crate::diagnostic::{Diagnostic, ObjectRef};
 use crate::index::Index;
 use crate::load::Workspace;
 use crate::model::{Object, ObjectKind};
+use crate::provision::Plan;
 use crate::rules::{Check, RuleContext};
 use crate::settings::Settings;
 use crate::source::{FileRole, Span};
@@ -14,12 +15,17 @@ use crate::suppress::Suppressions;
 
 /// Runs every enabled rule and returns the findings to report, sorted.
 #[must_use]
-pub fn run(index: &Index<'_>, workspace: &Workspace, settings: &Settings) -> Vec<Diagnostic> {
+pub fn run(
+    index: &Index<'_>,
+    plan: &Plan,
+    workspace: &Workspace,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
     let found: Vec<Diagnostic> = settings
         .rules
         .par_iter()
         .flat_map_iter(|&(rule, severity)| {
-            let mut cx = RuleContext::new(index, workspace, settings, rule, severity);
+            let mut cx = RuleContext::new(index, plan, workspace, settings, rule, severity);
             dispatch(rule.check, index, workspace, &mut cx);
             cx.into_diagnostics()
         })

@@ -48,6 +48,8 @@ pub struct CheckResult {
     pub errors: Vec<InputError>,
     /// How many files were checked (context files excluded).
     pub files_checked: usize,
+    /// What the cluster would do with the claims (the dry run).
+    pub plan: provision::Plan,
 }
 
 impl CheckResult {
@@ -69,11 +71,13 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
         .context
         .extend(settings.cluster_objects.iter().cloned());
     let workspace = load::load(&inputs, &settings.load, sources);
-    let diagnostics = {
+    let (diagnostics, plan) = {
         let model = model::Model::build(workspace.documents(), &settings.model);
         let index =
             index::Index::build(model, &workspace.sources, settings.cluster_classes.clone());
-        engine::run(&index, &workspace, settings)
+        let plan = provision::simulate(&index, &settings.backends);
+        let diagnostics = engine::run(&index, &plan, &workspace, settings);
+        (diagnostics, plan)
     };
     let files_checked = workspace
         .files
@@ -90,5 +94,6 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
         diagnostics,
         errors: workspace.errors,
         files_checked,
+        plan,
     }
 }

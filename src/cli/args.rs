@@ -35,6 +35,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show one rule's documentation.
     Rule(RuleArgs),
+    /// Show what the cluster would do with every claim (a dry run of binding and provisioning).
+    #[command(after_help = EXIT_STATUS)]
+    Plan(CheckArgs),
 }
 
 #[derive(Debug, Clone, ClapArgs)]
@@ -42,7 +45,8 @@ pub struct CheckArgs {
     /// Files and directories to check; `-` reads stdin.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format: `human` or `json`; `json=FILE` writes to a file. Repeatable.
+    /// Output format: `human` or `json` for `check`; `table`, `json` or `markdown` for
+    /// `plan`; `FORMAT=FILE` writes to a file. Repeatable.
     #[arg(long, value_name = "FORMAT[=FILE]")]
     pub format: Vec<String>,
     /// Run only these rules: codes, code prefixes, names, categories or `ALL`.

@@ -17,6 +17,8 @@ use args::{CheckArgs, ColorChoice, Command, FailLevel};
 use crate::config;
 use crate::diagnostic::Severity;
 use crate::load::Inputs;
+use crate::provision::Outcome;
+use crate::report::plan::PlanFormat;
 use crate::report::{self, Format, HumanStyle};
 use crate::rules::selector::Selector;
 use crate::settings::Settings;
@@ -50,6 +52,7 @@ pub fn run(args: Args) -> Result<ExitStatus> {
         Some(Command::Check(check_args)) => check(&check_args),
         Some(Command::Rules(list)) => rules::list(list.format),
         Some(Command::Rule(rule)) => rules::show(&rule.rule),
+        Some(Command::Plan(plan_args)) => plan(&plan_args),
         None => check(&args.check),
     }
 }
@@ -84,6 +87,62 @@ fn check(args: &CheckArgs) -> Result<ExitStatus> {
     Ok(if !result.errors.is_empty() {
         ExitStatus::Error
     } else if result.fails(settings.fail_level) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// `pvlint plan`: the dry run's outcome for every claim. Exits 1 when a claim stays Pending or
+/// is Rejected, so it can gate a pipeline.
+fn plan(args: &CheckArgs) -> Result<ExitStatus> {
+    let mut sources = SourceMap::default();
+    let Some(mut settings) = settings(args, &mut sources)? else {
+        return Ok(ExitStatus::Error);
+    };
+    settings.rules.clear();
+    let inputs = inputs(args)?;
+    let result = crate::check(&inputs, &settings, sources);
+    let color = use_color(args.color);
+    let specs = if args.format.is_empty() {
+        vec!["table".to_owned()]
+    } else {
+        args.format.clone()
+    };
+    for spec in &specs {
+        let (name, path) = match spec.split_once('=') {
+            Some((name, path)) => (name, Some(PathBuf::from(path))),
+            None => (spec.as_str(), None),
+        };
+        let format = match name {
+            "table" | "human" => PlanFormat::Table,
+            "json" => PlanFormat::Json,
+            "markdown" => PlanFormat::Markdown,
+            other => bail!("unknown plan format `{other}` (use `table`, `json` or `markdown`)"),
+        };
+        if let Some(path) = path {
+            let mut file = File::create(&path)
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+            report::plan::write(&result.plan, format, false, &mut file)?;
+        } else {
+            let stdout = io::stdout();
+            let mut out = stdout.lock();
+            report::plan::write(&result.plan, format, color, &mut out)?;
+            out.flush()?;
+        }
+    }
+    for error in &result.errors {
+        let stderr = io::stderr();
+        writeln!(stderr.lock(), "error: {}: {}", error.path, error.message)?;
+    }
+    let stuck = result
+        .plan
+        .claims
+        .iter()
+        .any(|claim| matches!(claim.outcome, Outcome::Pending | Outcome::Rejected));
+    Ok(if !result.errors.is_empty() {
+        ExitStatus::Error
+    } else if stuck {
         ExitStatus::Failure
     } else {
         ExitStatus::Success

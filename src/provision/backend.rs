@@ -185,9 +185,9 @@ impl Backend {
             .parameter(parameters, &by.parameter)
             .or(by.default_value.as_deref());
         let chosen = value.and_then(|value| {
-            by.values.iter().find_map(|(key, limits)| {
-                self.same_text(key, value).then_some(limits)
-            })
+            by.values
+                .iter()
+                .find_map(|(key, limits)| self.same_text(key, value).then_some(limits))
         });
         let mut limits = self.size.limits.clone();
         if let Some(chosen) = chosen {
@@ -199,7 +199,11 @@ impl Backend {
 
     /// A parameter's value, by key, honouring the backend's case rule.
     #[must_use]
-    pub fn parameter<'p>(&self, parameters: &'p BTreeMap<String, String>, key: &str) -> Option<&'p str> {
+    pub fn parameter<'p>(
+        &self,
+        parameters: &'p BTreeMap<String, String>,
+        key: &str,
+    ) -> Option<&'p str> {
         parameters
             .iter()
             .find(|(name, _)| self.same_text(name, key))
@@ -233,7 +237,10 @@ impl Backends {
     /// The model for a provisioner or CSI driver name (or an alias).
     #[must_use]
     pub fn find(&self, driver: &str) -> Option<&Backend> {
-        self.models.iter().rev().find(|model| model.answers_to(driver))
+        self.models
+            .iter()
+            .rev()
+            .find(|model| model.answers_to(driver))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Backend> {

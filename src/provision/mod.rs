@@ -9,3 +9,11 @@
 pub mod backend;
 
 pub use backend::{Backend, Backends};
+pub mod admission;
+pub mod binding;
+pub mod dynamic;
+pub mod plan;
+mod simulate;
+
+pub use plan::{ClaimPlan, Outcome, Plan, Reason};
+pub use simulate::simulate;

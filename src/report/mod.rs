@@ -2,6 +2,7 @@
 
 pub mod human;
 pub mod json;
+pub mod plan;
 
 use std::io::{self, Write};
 

@@ -3,6 +3,7 @@
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::index::Index;
 use crate::load::Workspace;
+use crate::provision::Plan;
 use crate::rules::Rule;
 use crate::settings::Settings;
 use crate::source::Span;
@@ -10,6 +11,8 @@ use crate::source::Span;
 /// The view a rule gets, and the sink its findings go to.
 pub struct RuleContext<'r, 'a> {
     pub index: &'r Index<'a>,
+    /// The dry run's outcomes.
+    pub plan: &'r Plan,
     pub workspace: &'r Workspace,
     pub settings: &'r Settings,
     rule: &'static Rule,
@@ -20,6 +23,7 @@ pub struct RuleContext<'r, 'a> {
 impl<'r, 'a> RuleContext<'r, 'a> {
     pub(crate) fn new(
         index: &'r Index<'a>,
+        plan: &'r Plan,
         workspace: &'r Workspace,
         settings: &'r Settings,
         rule: &'static Rule,
@@ -27,6 +31,7 @@ impl<'r, 'a> RuleContext<'r, 'a> {
     ) -> Self {
         Self {
             index,
+            plan,
             workspace,
             settings,
             rule,

@@ -1,0 +1,218 @@
+//! Admission of new claims: `LimitRange` min/max for `PersistentVolumeClaim` and
+//! `ResourceQuota` storage keys (SEMANTICS §8), charged in creation order so that the claim
+//! that crosses a limit is the one refused.
+
+use std::collections::HashMap;
+
+use crate::index::Index;
+use crate::load::tree::{Node, Scalar};
+use crate::model::{ObjectId, Quantity};
+use crate::provision::plan::Reason;
+
+/// One `hard` entry of a quota that applies to claims.
+#[derive(Debug)]
+struct Limit {
+    key: String,
+    hard: i128,
+    used: i128,
+}
+
+/// A ResourceQuota and its running usage.
+#[derive(Debug)]
+struct Quota {
+    object: ObjectId,
+    name: String,
+    limits: Vec<Limit>,
+}
+
+/// A LimitRange item for claims.
+#[derive(Debug)]
+struct ClaimRange {
+    name: String,
+    min: Option<(i128, String)>,
+    max: Option<(i128, String)>,
+}
+
+/// Quotas and limit ranges by namespace.
+#[derive(Debug, Default)]
+pub struct Admission {
+    quotas: HashMap<String, Vec<Quota>>,
+    ranges: HashMap<String, Vec<ClaimRange>>,
+}
+
+/// The resource names a claim is charged to (§8.1).
+const COUNT_KEYS: [&str; 2] = ["persistentvolumeclaims", "count/persistentvolumeclaims"];
+const STORAGE_KEY: &str = "requests.storage";
+const CLASS_SUFFIX: &str = ".storageclass.storage.k8s.io/";
+
+impl Admission {
+    /// Reads every ResourceQuota and LimitRange of the manifests. Quotas with `scopes` or a
+    /// `scopeSelector` are left out: their scopes do not select claims by storage.
+    #[must_use]
+    pub fn new(index: &Index<'_>) -> Self {
+        let mut admission = Self::default();
+        for object in index.objects() {
+            if !object.key.group.is_empty() {
+                continue;
+            }
+            let namespace = object.key.namespace.clone().unwrap_or_default();
+            let root = object.meta.root;
+            match object.key.kind.as_str() {
+                "ResourceQuota" => {
+                    let spec = root.get("spec");
+                    if spec.is_some_and(|spec| {
+                        spec.get("scopes").is_some() || spec.get("scopeSelector").is_some()
+                    }) {
+                        continue;
+                    }
+                    let limits = spec
+                        .into_iter()
+                        .flat_map(|spec| spec.entries("hard"))
+                        .filter_map(|entry| {
+                            let key = entry.key_text()?;
+                            let applies = COUNT_KEYS.contains(&key)
+                                || key == STORAGE_KEY
+                                || key.contains(CLASS_SUFFIX);
+                            applies.then_some(())?;
+                            Some(Limit {
+                                key: key.to_owned(),
+                                hard: bytes(&entry.value)?,
+                                used: 0,
+                            })
+                        })
+                        .collect::<Vec<_>>();
+                    if !limits.is_empty() {
+                        admission.quotas.entry(namespace).or_default().push(Quota {
+                            object: object.id,
+                            name: object.key.name.clone(),
+                            limits,
+                        });
+                    }
+                }
+                "LimitRange" => {
+                    for item in root
+                        .path(&["spec"])
+                        .into_iter()
+                        .flat_map(|spec| spec.items("limits"))
+                    {
+                        if item.get("type").and_then(Node::as_str) != Some("PersistentVolumeClaim")
+                        {
+                            continue;
+                        }
+                        let bound = |key| {
+                            let node = item.path(&[key, "storage"])?;
+                            Some((bytes(node)?, node.as_str().unwrap_or_default().to_owned()))
+                        };
+                        admission
+                            .ranges
+                            .entry(namespace.clone())
+                            .or_default()
+                            .push(ClaimRange {
+                                name: object.key.name.clone(),
+                                min: bound("min"),
+                                max: bound("max"),
+                            });
+                    }
+                }
+                _ => {}
+            }
+        }
+        admission
+    }
+
+    /// Admits a new claim of `bytes` with class `class` in `namespace`, charging quotas; the
+    /// reason is the refusal, naming the limit crossed.
+    pub fn admit(
+        &mut self,
+        namespace: &str,
+        class: Option<&str>,
+        bytes: i128,
+    ) -> Result<(), Reason> {
+        for range in self.ranges.get(namespace).into_iter().flatten() {
+            if let Some((min, text)) = &range.min
+                && bytes < *min
+            {
+                return Err(Reason::new(
+                    "limit-range",
+                    format!(
+                        "LimitRange `{}`: minimum storage usage per PersistentVolumeClaim is {text}",
+                        range.name
+                    ),
+                ));
+            }
+            if let Some((max, text)) = &range.max
+                && bytes > *max
+            {
+                return Err(Reason::new(
+                    "limit-range",
+                    format!(
+                        "LimitRange `{}`: maximum storage usage per PersistentVolumeClaim is {text}",
+                        range.name
+                    ),
+                ));
+            }
+        }
+        let Some(quotas) = self.quotas.get_mut(namespace) else {
+            return Ok(());
+        };
+        let charges = |key: &str| -> Option<i128> {
+            if COUNT_KEYS.contains(&key) {
+                return Some(1);
+            }
+            if key == STORAGE_KEY {
+                return Some(bytes);
+            }
+            let (prefix, resource) = key.split_once(CLASS_SUFFIX)?;
+            if class != Some(prefix) {
+                return None;
+            }
+            match resource {
+                "persistentvolumeclaims" => Some(1),
+                "requests.storage" => Some(bytes),
+                _ => None,
+            }
+        };
+        for quota in quotas.iter() {
+            for limit in &quota.limits {
+                if let Some(charge) = charges(&limit.key)
+                    && limit.used + charge > limit.hard
+                {
+                    return Err(Reason::new(
+                        "quota-exceeded",
+                        format!(
+                            "exceeded quota `{}`: `{}` would be {} of {}",
+                            quota.name,
+                            limit.key,
+                            limit.used + charge,
+                            limit.hard
+                        ),
+                    ));
+                }
+            }
+        }
+        for quota in quotas.iter_mut() {
+            for limit in &mut quota.limits {
+                if let Some(charge) = charges(&limit.key) {
+                    limit.used += charge;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The quota object a refusal names, for labels.
+    #[must_use]
+    pub fn quota_object(&self, namespace: &str, name: &str) -> Option<ObjectId> {
+        self.quotas
+            .get(namespace)?
+            .iter()
+            .find(|quota| quota.name == name)
+            .map(|quota| quota.object)
+    }
+}
+
+/// A quantity node in whole units (bytes, or a count), rounded up.
+fn bytes(node: &Node) -> Option<i128> {
+    let text = node.as_scalar().map(Scalar::as_json_string)?;
+    Quantity::parse(text.trim()).ok()?.ceil_integer()
+}

@@ -1,0 +1,551 @@
+//! The dry run itself: every claim in creation order through admission, static binding and
+//! dynamic provisioning, then every PV and pod from the result (SEMANTICS §1, §2, §8, §13).
+
+use std::collections::BTreeMap;
+
+use crate::index::{ClaimUse, ClassResolution, Index};
+use crate::load::tree::Node;
+use crate::model::storage_class::is_default;
+use crate::model::{Claim, ClaimClass, ClaimOrigin, ObjectKind, Quantity, is_placeholder};
+use crate::provision::admission::Admission;
+use crate::provision::backend::Backends;
+use crate::provision::binding::{ModeSet, Request, Volumes};
+use crate::provision::dynamic::{self, Answer, Ask};
+use crate::provision::plan::{
+    ClaimPlan, ClaimSource, ClassChoice, Outcome, Plan, PodPlan, Reason, VolumePlan,
+};
+
+/// Most claims planned for one StatefulSet template (one per replica).
+const MAX_REPLICAS_PLANNED: u64 = 1_000;
+
+/// Runs the dry run.
+#[must_use]
+pub fn simulate(index: &Index<'_>, backends: &Backends) -> Plan {
+    let mut run = Run {
+        index,
+        backends,
+        volumes: Volumes::new(index),
+        admission: Admission::new(index),
+        default: DefaultClass::find(index),
+        plan: Plan {
+            version: 1,
+            ..Plan::default()
+        },
+    };
+    for claim in index.claims() {
+        for name in instance_names(claim, index) {
+            let planned = run.claim(claim, name);
+            run.plan.claims.push(planned);
+        }
+    }
+    run.volume_plans();
+    run.pod_plans();
+    run.plan
+}
+
+/// The default class, chosen as Kubernetes does when several are marked default: the most
+/// recently created (repo objects are created in load order, after the cluster's classes).
+struct DefaultClass {
+    name: Option<String>,
+    /// Every default, for the reason text when there are several.
+    all: Vec<String>,
+}
+
+impl DefaultClass {
+    fn find(index: &Index<'_>) -> Self {
+        let mut all: Vec<(Option<String>, usize, String)> = index
+            .cluster_classes()
+            .iter()
+            .filter(|class| class.default)
+            .map(|class| (None, 0, class.name.clone()))
+            .collect();
+        for (order, object) in index.objects().iter().enumerate() {
+            if matches!(object.kind, ObjectKind::StorageClass(_)) && is_default(&object.meta) {
+                let created = object
+                    .meta
+                    .metadata
+                    .and_then(|metadata| metadata.get("creationTimestamp"))
+                    .and_then(Node::as_str)
+                    .map(str::to_owned);
+                all.push((created, order + 1, object.key.name.clone()));
+            }
+        }
+        // Newest first: by timestamp when written, else by creation (load) order.
+        all.sort_by(|a, b| (&b.0, b.1).cmp(&(&a.0, a.1)).then_with(|| a.2.cmp(&b.2)));
+        Self {
+            name: all.first().map(|(_, _, name)| name.clone()),
+            all: all.into_iter().map(|(_, _, name)| name).collect(),
+        }
+    }
+
+    fn reason(&self) -> Option<Reason> {
+        let name = self.name.as_ref()?;
+        let text = if self.all.len() > 1 {
+            format!(
+                "admission sets the default class `{name}`, the newest of {} defaults ({})",
+                self.all.len(),
+                self.all.join(", ")
+            )
+        } else {
+            format!("admission sets the default class `{name}`")
+        };
+        Some(Reason::new("default-class", text))
+    }
+}
+
+struct Run<'i, 'a> {
+    index: &'i Index<'a>,
+    backends: &'i Backends,
+    volumes: Volumes<'a>,
+    admission: Admission,
+    default: DefaultClass,
+    plan: Plan,
+}
+
+impl<'a> Run<'_, 'a> {
+    fn claim(&mut self, claim: &Claim<'a>, name: String) -> ClaimPlan {
+        let owner = self.index.object(claim.owner);
+        let mut plan = ClaimPlan {
+            claim: claim.id,
+            namespace: claim.namespace.clone(),
+            name,
+            source: ClaimSource {
+                kind: match claim.origin {
+                    ClaimOrigin::Object => "pvc",
+                    ClaimOrigin::StatefulSetTemplate { .. } => "statefulset",
+                    ClaimOrigin::Ephemeral { .. } => "ephemeral",
+                },
+                owner: format!("{}/{}", owner.key.kind, owner.key.name),
+            },
+            class: ClassChoice {
+                name: None,
+                how: "none",
+            },
+            outcome: Outcome::Pending,
+            volume: None,
+            volume_object: None,
+            driver: None,
+            size: None,
+            zone: None,
+            reclaim_policy: None,
+            reasons: Vec::new(),
+        };
+        let observed = claim.node.get("status").is_some() && claim.origin == ClaimOrigin::Object;
+        self.choose_class(claim, observed, &mut plan);
+        let bytes = claim
+            .spec
+            .request
+            .as_ref()
+            .and_then(|request| request.quantity())
+            .and_then(Quantity::ceil_integer);
+        let Some(bytes) = bytes else {
+            plan.reasons.push(Reason::new(
+                "unknown-request",
+                "the storage request is missing, invalid or a placeholder",
+            ));
+            return plan;
+        };
+        if !observed
+            && let Err(refusal) =
+                self.admission
+                    .admit(&plan.namespace, plan.class.name.as_deref(), bytes)
+        {
+            plan.outcome = Outcome::Rejected;
+            plan.reasons.push(refusal);
+            return plan;
+        }
+        self.bind_or_provision(claim, observed, bytes, &mut plan);
+        plan
+    }
+
+    /// Class by §1.4, with admission's default for new class-less claims (§2.2, §13).
+    fn choose_class(&self, claim: &Claim<'a>, observed: bool, plan: &mut ClaimPlan) {
+        match claim.class() {
+            ClaimClass::Named(name) => {
+                plan.class = ClassChoice {
+                    name: (!name.value.is_empty()).then(|| name.value.to_owned()),
+                    how: "explicit",
+                };
+            }
+            ClaimClass::Unset if !observed => {
+                if let Some(name) = &self.default.name {
+                    plan.class = ClassChoice {
+                        name: Some(name.clone()),
+                        how: "default",
+                    };
+                    plan.reasons.extend(self.default.reason());
+                }
+            }
+            ClaimClass::Unset => {}
+        }
+    }
+
+    fn bind_or_provision(
+        &mut self,
+        claim: &Claim<'a>,
+        observed: bool,
+        bytes: i128,
+        plan: &mut ClaimPlan,
+    ) {
+        let class = plan.class.name.clone().unwrap_or_default();
+        let modes = claim
+            .spec
+            .access_modes
+            .as_ref()
+            .map(|modes| ModeSet::of(modes.modes.iter().map(|mode| mode.value)))
+            .unwrap_or_default();
+        let uid = claim
+            .metadata
+            .and_then(|metadata| metadata.get("uid"))
+            .and_then(Node::as_str);
+        let namespace = plan.namespace.clone();
+        let name = plan.name.clone();
+        let request = Request {
+            namespace: &namespace,
+            name: &name,
+            uid,
+            class: &class,
+            bytes,
+            modes,
+            block: claim.spec.is_block(),
+            selector: claim.spec.selector,
+        };
+        if let Some(volume) = claim.spec.volume_name.filter(|name| !name.value.is_empty()) {
+            let found = self.prebound_by_claim(volume.value, &request, plan);
+            if let Some(at) = found {
+                self.bind(at, plan);
+            }
+            return;
+        }
+        let waits = self.waits_for_consumer(claim, &class);
+        let consumed = self.is_consumed(claim);
+        let found = self.volumes.prebound(&request).or_else(|| {
+            if !waits {
+                self.volumes.controller_match(&request)
+            } else if consumed {
+                self.volumes.scheduler_match(&request)
+            } else {
+                None
+            }
+        });
+        if let Some(at) = found {
+            self.bind(at, plan);
+            return;
+        }
+        if observed
+            && plan.class.name.is_none()
+            && !matches!(claim.class(), ClaimClass::Named(_))
+            && let Some(default) = &self.default.name
+        {
+            {
+                plan.class = ClassChoice {
+                    name: Some(default.clone()),
+                    how: "default",
+                };
+                plan.reasons.push(Reason::new(
+                    "retroactive-default",
+                    format!(
+                        "no PV matches, so the controller assigns the default class `{default}`"
+                    ),
+                ));
+            }
+        }
+        if waits && !consumed {
+            plan.outcome = Outcome::WaitingForConsumer;
+            plan.reasons.push(Reason::new(
+                "waiting-for-consumer",
+                "the class binds `WaitForFirstConsumer` and no pod in the manifests uses the claim",
+            ));
+            return;
+        }
+        self.provision(claim, bytes, modes, plan);
+    }
+
+    /// A claim with `volumeName` (§1.6 case B): only that PV, checked, never provisioning.
+    fn prebound_by_claim(
+        &self,
+        volume: &str,
+        request: &Request<'_>,
+        plan: &mut ClaimPlan,
+    ) -> Option<usize> {
+        let Some(at) = self.volumes.named(volume) else {
+            plan.reasons.push(Reason::new(
+                "prebound-volume-missing",
+                format!("`volumeName` names PV `{volume}`, which is not in the manifests; a claim with `volumeName` is never provisioned"),
+            ));
+            return None;
+        };
+        let candidate = self.volumes.candidate(at)?;
+        let mismatch = if let Some((namespace, name, _)) = candidate.claim_ref
+            && (namespace != request.namespace || name != request.name)
+        {
+            Some(format!(
+                "volume `{volume}` is already bound to a different claim (`{namespace}/{name}`)"
+            ))
+        } else if self.volumes.is_taken(at) {
+            Some(format!(
+                "volume `{volume}` is already bound to another claim"
+            ))
+        } else if candidate
+            .capacity
+            .is_none_or(|capacity| capacity < request.bytes)
+        {
+            Some(format!("volume `{volume}` is smaller than the request"))
+        } else if candidate.class != request.class {
+            Some(format!(
+                "volume `{volume}` has class `{}`, the claim `{}`",
+                candidate.class, request.class
+            ))
+        } else if candidate.block != request.block {
+            Some(format!("volume `{volume}` has another volume mode"))
+        } else if !candidate.modes.contains_all(request.modes) {
+            Some(format!("volume `{volume}` lacks the claim's access modes"))
+        } else {
+            None
+        };
+        match mismatch {
+            Some(text) => {
+                plan.reasons.push(Reason::new(
+                    "volume-mismatch",
+                    format!("Cannot bind to requested volume: {text}"),
+                ));
+                None
+            }
+            None => Some(at),
+        }
+    }
+
+    fn bind(&mut self, at: usize, plan: &mut ClaimPlan) {
+        self.volumes.take(at);
+        let Some(candidate) = self.volumes.candidate(at) else {
+            return;
+        };
+        plan.outcome = Outcome::Bound;
+        plan.volume = Some(candidate.name.to_owned());
+        plan.volume_object = Some(candidate.object);
+        plan.size = candidate
+            .capacity
+            .and_then(|bytes| u128::try_from(bytes).ok());
+        if let ObjectKind::Volume(volume) = &self.index.object(candidate.object).kind {
+            plan.reclaim_policy = Some(
+                volume
+                    .reclaim_policy
+                    .map_or("Retain", |policy| policy.value)
+                    .to_owned(),
+            );
+            plan.driver = volume.csi_driver().map(|driver| driver.value.to_owned());
+        }
+    }
+
+    fn waits_for_consumer(&self, claim: &Claim<'a>, class: &str) -> bool {
+        if class.is_empty() {
+            return false;
+        }
+        let from = self.index.object(claim.owner).file();
+        self.index
+            .storage_class(class, from)
+            .is_some_and(|(_, class)| class.waits_for_first_consumer())
+    }
+
+    fn is_consumed(&self, claim: &Claim<'a>) -> bool {
+        matches!(claim.origin, ClaimOrigin::Ephemeral { .. })
+            || self
+                .index
+                .claim_uses(claim.id)
+                .iter()
+                .any(|usage| matches!(usage, ClaimUse::Volume { .. } | ClaimUse::Template { .. }))
+    }
+
+    /// Dynamic provisioning once no PV matched (§2.1).
+    fn provision(&mut self, claim: &Claim<'a>, bytes: i128, modes: ModeSet, plan: &mut ClaimPlan) {
+        let Some(class_name) = plan.class.name.clone() else {
+            let text = if matches!(claim.class(), ClaimClass::Named(_)) {
+                "`storageClassName: \"\"` binds only a PV without a class, and none matches"
+            } else {
+                "no persistent volumes available for this claim and no storage class is set"
+            };
+            plan.reasons.push(Reason::new("no-class", text));
+            return;
+        };
+        if is_placeholder(&class_name) {
+            plan.reasons
+                .push(Reason::new("unknown-class", "the class is a placeholder"));
+            return;
+        }
+        let from = self.index.object(claim.owner).file();
+        let (provisioner, parameters, waits, reclaim) = if let Some((_, class)) =
+            self.index.storage_class(&class_name, from)
+        {
+            (
+                class.provisioner.map(|p| p.value.to_owned()),
+                dynamic::parameters(class.parameters),
+                class.waits_for_first_consumer(),
+                class
+                    .reclaim_policy
+                    .map_or("Delete", |policy| policy.value)
+                    .to_owned(),
+            )
+        } else if let ClassResolution::Cluster(at) = self.index.claim_class(claim.id)
+            && let Some(cluster) = self.index.cluster_class(at)
+        {
+            (
+                cluster.provisioner.clone(),
+                BTreeMap::default(),
+                false,
+                "Delete".to_owned(),
+            )
+        } else if let Some(cluster) = self
+            .index
+            .cluster_classes()
+            .iter()
+            .find(|c| c.name == class_name)
+        {
+            (
+                cluster.provisioner.clone(),
+                BTreeMap::default(),
+                false,
+                "Delete".to_owned(),
+            )
+        } else {
+            plan.reasons.push(Reason::new(
+                    "class-not-found",
+                    format!("storageclass.storage.k8s.io `{class_name}` not found, and no PV of that class matches"),
+                ));
+            return;
+        };
+        let Some(provisioner) = provisioner else {
+            plan.outcome = Outcome::Provisioned;
+            plan.reasons.push(Reason::new(
+                "provisioner-unknown",
+                format!("class `{class_name}` lives in the cluster; its provisioner is not known"),
+            ));
+            return;
+        };
+        let names = modes.names();
+        let ask = Ask {
+            provisioner: &provisioner,
+            parameters,
+            modes: &names,
+            block: claim.spec.is_block(),
+            bytes,
+            waits_for_consumer: waits,
+            has_selector: claim.spec.selector.is_some(),
+            has_data_source: claim.spec.data_source.is_some()
+                || claim.spec.data_source_ref.is_some(),
+        };
+        let backend = self.backends.find(&provisioner);
+        plan.driver = Some(backend.map_or(provisioner.clone(), |backend| backend.name.clone()));
+        match dynamic::decide(&ask, backend) {
+            Answer::Refused(reason) => plan.reasons.push(reason),
+            Answer::Volume { bytes, notes } => {
+                plan.outcome = Outcome::Provisioned;
+                plan.volume = Some("pvc-<uid>".to_owned());
+                plan.size = u128::try_from(bytes).ok();
+                plan.reclaim_policy = Some(reclaim);
+                plan.reasons.extend(notes);
+            }
+        }
+    }
+
+    fn volume_plans(&mut self) {
+        let bound: std::collections::HashMap<_, _> = self
+            .plan
+            .claims
+            .iter()
+            .filter_map(|claim| {
+                Some((
+                    claim.volume_object?,
+                    format!("{}/{}", claim.namespace, claim.name),
+                ))
+            })
+            .collect();
+        for (_, candidate) in self.volumes.candidates() {
+            let claim = bound.get(&candidate.object).cloned();
+            let phase = if claim.is_some() {
+                "Bound"
+            } else if candidate.available {
+                "Available"
+            } else {
+                "Released"
+            };
+            self.plan.volumes.push(VolumePlan {
+                object: candidate.object,
+                name: candidate.name.to_owned(),
+                phase,
+                claim,
+            });
+        }
+    }
+
+    fn pod_plans(&mut self) {
+        let mut first_plan = std::collections::HashMap::new();
+        for (at, planned) in self.plan.claims.iter().enumerate() {
+            first_plan.entry(planned.claim).or_insert(at);
+        }
+        for object in self.index.objects() {
+            let ObjectKind::Workload(workload) = &object.kind else {
+                continue;
+            };
+            let mut claims = Vec::new();
+            let mut reasons = Vec::new();
+            let ids = workload
+                .claim_templates
+                .iter()
+                .chain(&workload.ephemeral_claims)
+                .copied()
+                .chain(
+                    self.index
+                        .claim_volumes(object)
+                        .into_iter()
+                        .map(|volume| volume.claim),
+                );
+            for id in ids {
+                let Some(planned) = first_plan.get(&id).and_then(|&at| self.plan.claims.get(at))
+                else {
+                    continue;
+                };
+                claims.push(format!("{}/{}", planned.namespace, planned.name));
+                if matches!(planned.outcome, Outcome::Pending | Outcome::Rejected) {
+                    reasons.push(Reason::new(
+                        "unbound-claim",
+                        format!(
+                            "claim `{}` stays {}",
+                            planned.name,
+                            planned.outcome.as_str()
+                        ),
+                    ));
+                }
+            }
+            if claims.is_empty() {
+                continue;
+            }
+            self.plan.pods.push(PodPlan {
+                object: object.id,
+                workload: format!(
+                    "{}/{}/{}",
+                    object.key.kind,
+                    object.key.namespace.as_deref().unwrap_or_default(),
+                    object.key.name
+                ),
+                claims,
+                schedulable: reasons.is_empty(),
+                reasons,
+            });
+        }
+    }
+}
+
+/// The cluster names of a claim's instances: one per replica for StatefulSet templates.
+fn instance_names(claim: &Claim<'_>, index: &Index<'_>) -> Vec<String> {
+    let names = claim.cluster_names(MAX_REPLICAS_PLANNED);
+    if !names.is_empty() {
+        return names;
+    }
+    let volume = claim.name.map_or("volume", |name| name.value);
+    match &claim.origin {
+        ClaimOrigin::Ephemeral { .. } => {
+            vec![format!("{}-*-{volume}", index.object(claim.owner).key.name)]
+        }
+        _ => vec![format!("<unnamed {}>", index.object(claim.owner).key.kind)],
+    }
+}

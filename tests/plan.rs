@@ -1,0 +1,302 @@
+//! The dry run on small scenarios, one per decision of SEMANTICS §1, §2 and §8.
+
+#![allow(clippy::unwrap_used, reason = "tests: failures should be loud")]
+
+use pvlint::load::Inputs;
+use pvlint::provision::{ClaimPlan, Outcome, Plan};
+use pvlint::settings::Settings;
+use pvlint::source::SourceMap;
+
+fn plan(yaml: &str) -> Plan {
+    let inputs = Inputs {
+        stdin: Some(yaml.to_owned()),
+        ..Inputs::default()
+    };
+    let mut settings = Settings::default();
+    settings.rules.clear();
+    pvlint::check(&inputs, &settings, SourceMap::default()).plan
+}
+
+fn claim<'p>(plan: &'p Plan, name: &str) -> &'p ClaimPlan {
+    plan.claims
+        .iter()
+        .find(|claim| claim.name == name)
+        .unwrap_or_else(|| panic!("no claim `{name}` in {plan:#?}"))
+}
+
+fn pv(name: &str, size: &str, modes: &str, class: &str) -> String {
+    format!(
+        "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: {name}}}\nspec:\n  capacity: {{storage: {size}}}\n  accessModes: [{modes}]\n  storageClassName: \"{class}\"\n  nfs: {{server: nfs.example.com, path: /{name}}}\n"
+    )
+}
+
+fn pvc(name: &str, size: &str, modes: &str, class: Option<&str>, extra: &str) -> String {
+    let class = class.map_or(String::new(), |class| {
+        format!("  storageClassName: \"{class}\"\n")
+    });
+    format!(
+        "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: {name}, namespace: apps}}\nspec:\n{class}  accessModes: [{modes}]\n  resources: {{requests: {{storage: {size}}}}}\n{extra}"
+    )
+}
+
+const WFFC_CLASS: &str = "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: local}\nprovisioner: example.com/local\nvolumeBindingMode: WaitForFirstConsumer\n";
+
+#[test]
+fn the_fewest_modes_group_wins_over_a_smaller_pv() {
+    // §1.5: a [RWO] claim searches the RWO-only group first, so it takes the 5Gi RWO PV, not
+    // the 1Gi RWO+RWX one.
+    let yaml = pv("small-rwx", "1Gi", "ReadWriteOnce, ReadWriteMany", "")
+        + &pv("big-rwo", "5Gi", "ReadWriteOnce", "")
+        + &pvc("data", "1Gi", "ReadWriteOnce", Some(""), "");
+    let plan = plan(&yaml);
+    let data = claim(&plan, "data");
+    assert_eq!(data.outcome, Outcome::Bound);
+    assert_eq!(data.volume.as_deref(), Some("big-rwo"));
+    assert_eq!(data.size, Some(5 << 30));
+}
+
+#[test]
+fn the_smallest_fitting_pv_wins_within_a_group() {
+    let yaml = pv("ten", "10Gi", "ReadWriteOnce", "")
+        + &pv("two", "2Gi", "ReadWriteOnce", "")
+        + &pv("one", "1Gi", "ReadWriteOnce", "")
+        + &pvc("data", "1500Mi", "ReadWriteOnce", Some(""), "");
+    assert_eq!(claim(&plan(&yaml), "data").volume.as_deref(), Some("two"));
+}
+
+#[test]
+fn one_pv_binds_one_claim() {
+    let yaml = pv("only", "5Gi", "ReadWriteOnce", "")
+        + &pvc("first", "1Gi", "ReadWriteOnce", Some(""), "")
+        + &pvc("second", "1Gi", "ReadWriteOnce", Some(""), "");
+    let plan = plan(&yaml);
+    assert_eq!(claim(&plan, "first").outcome, Outcome::Bound);
+    let second = claim(&plan, "second");
+    assert_eq!(second.outcome, Outcome::Pending);
+    assert_eq!(second.reasons[0].code, "no-class");
+}
+
+#[test]
+fn a_reserved_pv_that_is_too_small_is_skipped() {
+    // §1.2: a claimRef-reserved PV failing capacity is skipped silently; the claim binds
+    // another PV.
+    let reserved = "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: reserved}\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n  claimRef: {namespace: apps, name: data}\n  nfs: {server: nfs.example.com, path: /r}\n";
+    let yaml = reserved.to_owned()
+        + &pv("other", "10Gi", "ReadWriteOnce", "")
+        + &pvc("data", "5Gi", "ReadWriteOnce", Some(""), "");
+    let data_plan = plan(&yaml);
+    let data = claim(&data_plan, "data");
+    assert_eq!(data.volume.as_deref(), Some("other"));
+}
+
+#[test]
+fn a_reserved_pv_wins_over_a_smaller_one() {
+    let reserved = "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: reserved}\nspec:\n  capacity: {storage: 50Gi}\n  accessModes: [ReadWriteOnce]\n  storageClassName: other-class\n  claimRef: {namespace: apps, name: data}\n  nfs: {server: nfs.example.com, path: /r}\n";
+    let yaml = pv("small", "5Gi", "ReadWriteOnce", "")
+        + reserved
+        + &pvc("data", "5Gi", "ReadWriteOnce", Some(""), "");
+    assert_eq!(
+        claim(&plan(&yaml), "data").volume.as_deref(),
+        Some("reserved")
+    );
+}
+
+#[test]
+fn a_volume_name_mismatch_stays_pending() {
+    let yaml = pv("tiny", "1Gi", "ReadWriteOnce", "")
+        + &pvc(
+            "data",
+            "5Gi",
+            "ReadWriteOnce",
+            Some(""),
+            "  volumeName: tiny\n",
+        );
+    let plan = plan(&yaml);
+    let data = claim(&plan, "data");
+    assert_eq!(data.outcome, Outcome::Pending);
+    assert_eq!(data.reasons[0].code, "volume-mismatch");
+    assert!(
+        data.reasons[0].text.contains("smaller"),
+        "{:?}",
+        data.reasons
+    );
+}
+
+#[test]
+fn a_volume_name_of_a_missing_pv_is_never_provisioned() {
+    let class = "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\nprovisioner: example.com/fast\n";
+    let yaml = class.to_owned()
+        + &pvc(
+            "data",
+            "5Gi",
+            "ReadWriteOnce",
+            Some("fast"),
+            "  volumeName: gone\n",
+        );
+    let data_plan = plan(&yaml);
+    let data = claim(&data_plan, "data");
+    assert_eq!(data.outcome, Outcome::Pending);
+    assert_eq!(data.reasons[0].code, "prebound-volume-missing");
+}
+
+#[test]
+fn the_newest_of_two_default_classes_is_written_into_classless_claims() {
+    let default = |name: &str| {
+        format!(
+            "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: {name}\n  annotations: {{storageclass.kubernetes.io/is-default-class: \"true\"}}\nprovisioner: example.com/{name}\n"
+        )
+    };
+    let yaml = default("old") + &default("new") + &pvc("data", "1Gi", "ReadWriteOnce", None, "");
+    let plan = plan(&yaml);
+    let data = claim(&plan, "data");
+    assert_eq!(data.class.name.as_deref(), Some("new"));
+    assert_eq!(data.class.how, "default");
+    assert_eq!(data.outcome, Outcome::Provisioned);
+    assert!(
+        data.reasons[0].text.contains("newest of 2 defaults"),
+        "{:?}",
+        data.reasons
+    );
+}
+
+#[test]
+fn an_empty_class_is_never_defaulted() {
+    let default = "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: standard\n  annotations: {storageclass.kubernetes.io/is-default-class: \"true\"}\nprovisioner: example.com/standard\n";
+    let yaml = default.to_owned() + &pvc("static", "1Gi", "ReadWriteOnce", Some(""), "");
+    let plan = plan(&yaml);
+    let claim = claim(&plan, "static");
+    assert_eq!(claim.class.name, None);
+    assert_eq!(claim.outcome, Outcome::Pending);
+}
+
+#[test]
+fn a_defaulted_claim_does_not_bind_a_classless_pv() {
+    // §13: admission writes the default class before matching.
+    let default = "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: standard\n  annotations: {storageclass.kubernetes.io/is-default-class: \"true\"}\nprovisioner: example.com/standard\n";
+    let yaml = default.to_owned()
+        + &pv("classless", "5Gi", "ReadWriteOnce", "")
+        + &pvc("data", "1Gi", "ReadWriteOnce", None, "");
+    let data_plan = plan(&yaml);
+    assert_eq!(claim(&data_plan, "data").outcome, Outcome::Provisioned);
+}
+
+#[test]
+fn the_third_claim_crosses_the_quota() {
+    let quota = "---\napiVersion: v1\nkind: ResourceQuota\nmetadata: {name: storage, namespace: apps}\nspec:\n  hard: {requests.storage: 25Gi}\n";
+    let class = "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\nprovisioner: example.com/fast\n";
+    let yaml = quota.to_owned()
+        + class
+        + &pvc("one", "10Gi", "ReadWriteOnce", Some("fast"), "")
+        + &pvc("two", "10Gi", "ReadWriteOnce", Some("fast"), "")
+        + &pvc("three", "10Gi", "ReadWriteOnce", Some("fast"), "");
+    let plan = plan(&yaml);
+    assert_eq!(claim(&plan, "one").outcome, Outcome::Provisioned);
+    assert_eq!(claim(&plan, "two").outcome, Outcome::Provisioned);
+    let three = claim(&plan, "three");
+    assert_eq!(three.outcome, Outcome::Rejected);
+    assert_eq!(three.reasons[0].code, "quota-exceeded");
+    assert!(three.reasons[0].text.contains("`storage`"));
+}
+
+#[test]
+fn per_class_quota_keys_charge_only_that_class() {
+    let quota = "---\napiVersion: v1\nkind: ResourceQuota\nmetadata: {name: gold, namespace: apps}\nspec:\n  hard: {gold.storageclass.storage.k8s.io/persistentvolumeclaims: \"1\"}\n";
+    let classes = "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: gold}\nprovisioner: example.com/gold\n---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: bronze}\nprovisioner: example.com/bronze\n";
+    let yaml = quota.to_owned()
+        + classes
+        + &pvc("a", "1Gi", "ReadWriteOnce", Some("gold"), "")
+        + &pvc("b", "1Gi", "ReadWriteOnce", Some("bronze"), "")
+        + &pvc("c", "1Gi", "ReadWriteOnce", Some("gold"), "");
+    let plan = plan(&yaml);
+    assert_eq!(claim(&plan, "b").outcome, Outcome::Provisioned);
+    assert_eq!(claim(&plan, "c").outcome, Outcome::Rejected);
+}
+
+#[test]
+fn a_limit_range_rejects_claims_outside_it() {
+    let range = "---\napiVersion: v1\nkind: LimitRange\nmetadata: {name: claims, namespace: apps}\nspec:\n  limits:\n    - type: PersistentVolumeClaim\n      min: {storage: 1Gi}\n      max: {storage: 10Gi}\n";
+    let class = "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\nprovisioner: example.com/fast\n";
+    let yaml = range.to_owned()
+        + class
+        + &pvc("small", "500Mi", "ReadWriteOnce", Some("fast"), "")
+        + &pvc("fine", "5Gi", "ReadWriteOnce", Some("fast"), "")
+        + &pvc("big", "20Gi", "ReadWriteOnce", Some("fast"), "");
+    let plan = plan(&yaml);
+    assert_eq!(claim(&plan, "small").outcome, Outcome::Rejected);
+    assert_eq!(claim(&plan, "fine").outcome, Outcome::Provisioned);
+    assert_eq!(claim(&plan, "big").reasons[0].code, "limit-range");
+}
+
+#[test]
+fn wait_for_first_consumer_waits_without_a_pod_and_provisions_with_one() {
+    let pod = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: app, namespace: apps}\nspec:\n  containers: [{name: app, image: busybox, volumeMounts: [{name: data, mountPath: /data}]}]\n  volumes: [{name: data, persistentVolumeClaim: {claimName: used}}]\n";
+    let yaml = WFFC_CLASS.to_owned()
+        + &pvc("idle", "1Gi", "ReadWriteOnce", Some("local"), "")
+        + &pvc("used", "1Gi", "ReadWriteOnce", Some("local"), "")
+        + pod;
+    let plan = plan(&yaml);
+    assert_eq!(claim(&plan, "idle").outcome, Outcome::WaitingForConsumer);
+    assert_eq!(claim(&plan, "used").outcome, Outcome::Provisioned);
+}
+
+#[test]
+fn the_scheduler_picks_the_smallest_pv_without_a_group_preference() {
+    // Under WaitForFirstConsumer the scheduler has no access-mode group preference (§1.11).
+    let pod = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: app, namespace: apps}\nspec:\n  containers: [{name: app, image: busybox}]\n  volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]\n";
+    let yaml = WFFC_CLASS.to_owned()
+        + &pv("small-rwx", "1Gi", "ReadWriteOnce, ReadWriteMany", "local")
+        + &pv("big-rwo", "5Gi", "ReadWriteOnce", "local")
+        + &pvc("data", "1Gi", "ReadWriteOnce", Some("local"), "")
+        + pod;
+    assert_eq!(
+        claim(&plan(&yaml), "data").volume.as_deref(),
+        Some("small-rwx")
+    );
+}
+
+#[test]
+fn selectors_and_no_provisioner_block_provisioning() {
+    let classes = "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\nprovisioner: example.com/fast\n---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: manual}\nprovisioner: kubernetes.io/no-provisioner\n";
+    let yaml = classes.to_owned()
+        + &pvc(
+            "picky",
+            "1Gi",
+            "ReadWriteOnce",
+            Some("fast"),
+            "  selector: {matchLabels: {tier: gold}}\n",
+        )
+        + &pvc("manual", "1Gi", "ReadWriteOnce", Some("manual"), "");
+    let plan = plan(&yaml);
+    assert_eq!(
+        claim(&plan, "picky").reasons[0].code,
+        "selector-not-supported"
+    );
+    assert_eq!(claim(&plan, "manual").reasons[0].code, "no-provisioner");
+}
+
+#[test]
+fn a_released_pv_is_not_rebound() {
+    let released = "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: old}\nspec:\n  capacity: {storage: 5Gi}\n  accessModes: [ReadWriteOnce]\n  claimRef: {namespace: apps, name: data, uid: 1111}\n  nfs: {server: nfs.example.com, path: /old}\nstatus: {phase: Released}\n";
+    let yaml = released.to_owned() + &pvc("data", "1Gi", "ReadWriteOnce", Some(""), "");
+    let plan = plan(&yaml);
+    assert_eq!(claim(&plan, "data").outcome, Outcome::Pending);
+    assert_eq!(plan.volumes[0].phase, "Released");
+}
+
+#[test]
+fn statefulset_templates_plan_one_claim_per_replica() {
+    let sts = "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\nprovisioner: example.com/fast\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: apps}\nspec:\n  replicas: 3\n  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n    spec:\n      containers: [{name: db, image: postgres, volumeMounts: [{name: data, mountPath: /d}]}]\n  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec:\n        storageClassName: fast\n        accessModes: [ReadWriteOnce]\n        resources: {requests: {storage: 1Gi}}\n";
+    let plan = plan(sts);
+    let names: Vec<&str> = plan
+        .claims
+        .iter()
+        .map(|claim| claim.name.as_str())
+        .collect();
+    assert_eq!(names, ["data-db-0", "data-db-1", "data-db-2"]);
+    assert!(
+        plan.claims
+            .iter()
+            .all(|claim| claim.outcome == Outcome::Provisioned)
+    );
+    assert_eq!(plan.claims[0].source.kind, "statefulset");
+}

@@ -16,7 +16,7 @@ use crate::provision::plan::Reason;
 )]
 pub struct Ask<'r> {
     pub provisioner: &'r str,
-    pub parameters: BTreeMap<String, String>,
+    pub parameters: &'r BTreeMap<String, String>,
     pub modes: &'r [&'static str],
     pub block: bool,
     pub bytes: i128,
@@ -138,7 +138,7 @@ fn size(ask: &Ask<'_>, backend: &Backend) -> Answer {
             )],
         };
     }
-    let limits = backend.size_limits(&ask.parameters);
+    let limits = backend.size_limits(ask.parameters);
     let mut bytes = ask.bytes;
     if let Some(min) = limits.min.as_ref().and_then(Quantity::ceil_integer)
         && bytes < min

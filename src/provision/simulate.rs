@@ -1,12 +1,14 @@
 //! The dry run itself: every claim in creation order through admission, static binding and
 //! dynamic provisioning, then every PV and pod from the result (SEMANTICS §1, §2, §8, §13).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use crate::index::{ClaimUse, ClassResolution, Index};
+use crate::index::{ClaimUse, Index};
 use crate::load::tree::Node;
 use crate::model::storage_class::is_default;
-use crate::model::{Claim, ClaimClass, ClaimOrigin, ObjectKind, Quantity, is_placeholder};
+use crate::model::{
+    Claim, ClaimClass, ClaimOrigin, ObjectId, ObjectKind, Quantity, is_placeholder,
+};
 use crate::provision::admission::Admission;
 use crate::provision::backend::Backends;
 use crate::provision::binding::{ModeSet, Request, Volumes};
@@ -14,6 +16,7 @@ use crate::provision::dynamic::{self, Answer, Ask};
 use crate::provision::plan::{
     ClaimPlan, ClaimSource, ClassChoice, Outcome, Plan, PodPlan, Reason, VolumePlan,
 };
+use crate::source::FileId;
 
 /// Most claims planned for one StatefulSet template (one per replica).
 const MAX_REPLICAS_PLANNED: u64 = 1_000;
@@ -23,6 +26,7 @@ const MAX_REPLICAS_PLANNED: u64 = 1_000;
 pub fn simulate(index: &Index<'_>, backends: &Backends) -> Plan {
     let mut run = Run {
         index,
+        classes: HashMap::new(),
         backends,
         volumes: Volumes::new(index),
         admission: Admission::new(index),
@@ -93,8 +97,26 @@ impl DefaultClass {
     }
 }
 
+/// A class as provisioning reads it.
+#[derive(Debug, Clone)]
+struct ClassFacts {
+    provisioner: Option<String>,
+    parameters: BTreeMap<String, String>,
+    waits: bool,
+    reclaim: String,
+}
+
+/// Which class: an object of the manifests, or one the config declares.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum ClassKey {
+    Object(ObjectId),
+    Cluster(String),
+}
+
 struct Run<'i, 'a> {
     index: &'i Index<'a>,
+    /// Class facts, read once per class.
+    classes: HashMap<ClassKey, Option<ClassFacts>>,
     backends: &'i Backends,
     volumes: Volumes<'a>,
     admission: Admission,
@@ -337,14 +359,50 @@ impl<'a> Run<'_, 'a> {
         }
     }
 
-    fn waits_for_consumer(&self, claim: &Claim<'a>, class: &str) -> bool {
+    fn waits_for_consumer(&mut self, claim: &Claim<'a>, class: &str) -> bool {
         if class.is_empty() {
             return false;
         }
         let from = self.index.object(claim.owner).file();
-        self.index
-            .storage_class(class, from)
-            .is_some_and(|(_, class)| class.waits_for_first_consumer())
+        self.class_facts(class, from)
+            .is_some_and(|facts| facts.waits)
+    }
+
+    /// What provisioning needs from a class, read once per class object.
+    fn class_facts(&mut self, name: &str, from: FileId) -> Option<&ClassFacts> {
+        let key = match self.index.storage_class(name, from) {
+            Some((object, _)) => ClassKey::Object(object.id),
+            None => ClassKey::Cluster(name.to_owned()),
+        };
+        if !self.classes.contains_key(&key) {
+            let facts = match &key {
+                ClassKey::Object(id) => match &self.index.object(*id).kind {
+                    ObjectKind::StorageClass(class) => Some(ClassFacts {
+                        provisioner: class.provisioner.map(|p| p.value.to_owned()),
+                        parameters: dynamic::parameters(class.parameters),
+                        waits: class.waits_for_first_consumer(),
+                        reclaim: class
+                            .reclaim_policy
+                            .map_or("Delete", |policy| policy.value)
+                            .to_owned(),
+                    }),
+                    _ => None,
+                },
+                ClassKey::Cluster(name) => self
+                    .index
+                    .cluster_classes()
+                    .iter()
+                    .find(|class| &class.name == name)
+                    .map(|class| ClassFacts {
+                        provisioner: class.provisioner.clone(),
+                        parameters: BTreeMap::new(),
+                        waits: false,
+                        reclaim: "Delete".to_owned(),
+                    }),
+            };
+            self.classes.insert(key.clone(), facts);
+        }
+        self.classes.get(&key).and_then(Option::as_ref)
     }
 
     fn is_consumed(&self, claim: &Claim<'a>) -> bool {
@@ -373,46 +431,21 @@ impl<'a> Run<'_, 'a> {
             return;
         }
         let from = self.index.object(claim.owner).file();
-        let (provisioner, parameters, waits, reclaim) = if let Some((_, class)) =
-            self.index.storage_class(&class_name, from)
-        {
-            (
-                class.provisioner.map(|p| p.value.to_owned()),
-                dynamic::parameters(class.parameters),
-                class.waits_for_first_consumer(),
-                class
-                    .reclaim_policy
-                    .map_or("Delete", |policy| policy.value)
-                    .to_owned(),
-            )
-        } else if let ClassResolution::Cluster(at) = self.index.claim_class(claim.id)
-            && let Some(cluster) = self.index.cluster_class(at)
-        {
-            (
-                cluster.provisioner.clone(),
-                BTreeMap::default(),
-                false,
-                "Delete".to_owned(),
-            )
-        } else if let Some(cluster) = self
-            .index
-            .cluster_classes()
-            .iter()
-            .find(|c| c.name == class_name)
-        {
-            (
-                cluster.provisioner.clone(),
-                BTreeMap::default(),
-                false,
-                "Delete".to_owned(),
-            )
-        } else {
+        let Some(facts) = self.class_facts(&class_name, from).cloned() else {
             plan.reasons.push(Reason::new(
-                    "class-not-found",
-                    format!("storageclass.storage.k8s.io `{class_name}` not found, and no PV of that class matches"),
-                ));
+                "class-not-found",
+                format!(
+                    "storageclass.storage.k8s.io `{class_name}` not found, and no PV of that class matches"
+                ),
+            ));
             return;
         };
+        let ClassFacts {
+            provisioner,
+            parameters,
+            waits,
+            reclaim,
+        } = facts;
         let Some(provisioner) = provisioner else {
             plan.outcome = Outcome::Provisioned;
             plan.reasons.push(Reason::new(
@@ -424,7 +457,7 @@ impl<'a> Run<'_, 'a> {
         let names = modes.names();
         let ask = Ask {
             provisioner: &provisioner,
-            parameters,
+            parameters: &parameters,
             modes: &names,
             block: claim.spec.is_block(),
             bytes,

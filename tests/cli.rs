@@ -270,11 +270,18 @@ fn the_examples_show_the_findings_the_readme_lists() {
 fn plan_prints_a_table_json_and_markdown() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let table = pvlint(root, &["plan", "--no-config", "examples/"]);
-    assert_eq!(table.status.code(), Some(1), "a claim stays Pending in the examples");
+    assert_eq!(
+        table.status.code(),
+        Some(1),
+        "a claim stays Pending in the examples"
+    );
     let text = stdout(&table);
     assert!(text.starts_with("CLAIM "), "{text}");
     assert!(text.contains("web/web-uploads"));
-    let json = pvlint(root, &["plan", "--no-config", "--format", "json", "examples/"]);
+    let json = pvlint(
+        root,
+        &["plan", "--no-config", "--format", "json", "examples/"],
+    );
     let plan: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
     assert_eq!(plan["version"], 1);
     let claim = plan["claims"]
@@ -284,13 +291,25 @@ fn plan_prints_a_table_json_and_markdown() {
         .find(|claim| claim["name"] == "web-uploads")
         .unwrap();
     for key in [
-        "namespace", "name", "source", "class", "outcome", "volume", "driver", "size", "zone",
-        "reclaimPolicy", "reasons",
+        "namespace",
+        "name",
+        "source",
+        "class",
+        "outcome",
+        "volume",
+        "driver",
+        "size",
+        "zone",
+        "reclaimPolicy",
+        "reasons",
     ] {
         assert!(claim.get(key).is_some(), "claim lacks `{key}`: {claim}");
     }
     assert_eq!(claim["outcome"], "Provisioned");
     assert_eq!(claim["size"], 20u64 << 30);
-    let markdown = pvlint(root, &["plan", "--no-config", "--format", "markdown", "examples/"]);
+    let markdown = pvlint(
+        root,
+        &["plan", "--no-config", "--format", "markdown", "examples/"],
+    );
     assert!(stdout(&markdown).contains("| CLAIM | OUTCOME |"));
 }

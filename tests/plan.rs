@@ -300,3 +300,25 @@ fn statefulset_templates_plan_one_claim_per_replica() {
     );
     assert_eq!(plan.claims[0].source.kind, "statefulset");
 }
+
+#[test]
+fn a_waiting_claim_is_provisioned_in_its_pods_zone_or_not_at_all() {
+    let class = "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: zonal}\nprovisioner: example.com/disk\nvolumeBindingMode: WaitForFirstConsumer\nallowedTopologies:\n- matchLabelExpressions:\n  - key: topology.kubernetes.io/zone\n    values: [a, b]\n";
+    let pod = |name: &str, claim: &str, zone: &str| {
+        format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: apps}}\nspec:\n  nodeSelector: {{topology.kubernetes.io/zone: {zone}}}\n  containers: [{{name: app, image: busybox}}]\n  volumes: [{{name: data, persistentVolumeClaim: {{claimName: {claim}}}}}]\n"
+        )
+    };
+    let yaml = class.to_owned()
+        + &pvc("in-b", "1Gi", "ReadWriteOnce", Some("zonal"), "")
+        + &pvc("in-c", "1Gi", "ReadWriteOnce", Some("zonal"), "")
+        + &pod("one", "in-b", "b")
+        + &pod("two", "in-c", "c");
+    let plan = plan(&yaml);
+    let in_b = claim(&plan, "in-b");
+    assert_eq!(in_b.outcome, Outcome::Provisioned);
+    assert_eq!(in_b.zone.as_deref(), Some("b"));
+    let in_c = claim(&plan, "in-c");
+    assert_eq!(in_c.outcome, Outcome::Pending);
+    assert_eq!(in_c.reasons[0].code, "topology-conflict");
+}

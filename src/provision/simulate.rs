@@ -16,6 +16,7 @@ use crate::provision::dynamic::{self, Answer, Ask};
 use crate::provision::plan::{
     ClaimPlan, ClaimSource, ClassChoice, Outcome, Plan, PodPlan, Reason, VolumePlan,
 };
+use crate::provision::topology;
 use crate::source::FileId;
 
 /// Most claims planned for one StatefulSet template (one per replica).
@@ -104,6 +105,8 @@ struct ClassFacts {
     parameters: BTreeMap<String, String>,
     waits: bool,
     reclaim: String,
+    /// Zones `allowedTopologies` allows; `None` when unrestricted.
+    zones: Option<Vec<String>>,
 }
 
 /// Which class: an object of the manifests, or one the config declares.
@@ -385,6 +388,7 @@ impl<'a> Run<'_, 'a> {
                             .reclaim_policy
                             .map_or("Delete", |policy| policy.value)
                             .to_owned(),
+                        zones: topology::class_zones(class.allowed_topologies),
                     }),
                     _ => None,
                 },
@@ -398,11 +402,30 @@ impl<'a> Run<'_, 'a> {
                         parameters: BTreeMap::new(),
                         waits: false,
                         reclaim: "Delete".to_owned(),
+                        zones: None,
                     }),
             };
             self.classes.insert(key.clone(), facts);
         }
         self.classes.get(&key).and_then(Option::as_ref)
+    }
+
+    /// The zones the first pod that uses the claim can run in, when it restricts them.
+    fn consumer_zones(&self, claim: &Claim<'a>) -> Option<Vec<String>> {
+        let owner = match claim.origin {
+            ClaimOrigin::Ephemeral { .. } | ClaimOrigin::StatefulSetTemplate { .. } => {
+                Some(claim.owner)
+            }
+            ClaimOrigin::Object => self
+                .index
+                .claim_uses(claim.id)
+                .iter()
+                .find_map(|usage| usage.workload()),
+        }?;
+        let ObjectKind::Workload(workload) = &self.index.object(owner).kind else {
+            return None;
+        };
+        topology::pod_zones(workload.pod.as_ref()?.node)
     }
 
     fn is_consumed(&self, claim: &Claim<'a>) -> bool {
@@ -445,6 +468,7 @@ impl<'a> Run<'_, 'a> {
             parameters,
             waits,
             reclaim,
+            zones,
         } = facts;
         let Some(provisioner) = provisioner else {
             plan.outcome = Outcome::Provisioned;
@@ -471,6 +495,24 @@ impl<'a> Run<'_, 'a> {
         match dynamic::decide(&ask, backend) {
             Answer::Refused(reason) => plan.reasons.push(reason),
             Answer::Volume { bytes, notes } => {
+                let zones = if waits {
+                    topology::intersect(zones, self.consumer_zones(claim))
+                } else {
+                    zones
+                };
+                if let Some(zones) = &zones {
+                    match zones.as_slice() {
+                        [] => {
+                            plan.reasons.push(Reason::new(
+                                "topology-conflict",
+                                "the pod's node selector or affinity excludes every zone the class allows",
+                            ));
+                            return;
+                        }
+                        [zone] => plan.zone = Some(zone.clone()),
+                        _ => {}
+                    }
+                }
                 plan.outcome = Outcome::Provisioned;
                 plan.volume = Some("pvc-<uid>".to_owned());
                 plan.size = u128::try_from(bytes).ok();

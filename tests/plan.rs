@@ -322,3 +322,41 @@ fn a_waiting_claim_is_provisioned_in_its_pods_zone_or_not_at_all() {
     assert_eq!(in_c.outcome, Outcome::Pending);
     assert_eq!(in_c.reasons[0].code, "topology-conflict");
 }
+
+#[test]
+fn a_capacity_pool_runs_out_for_the_claim_that_crosses_it() {
+    use pvlint::model::Quantity;
+    use pvlint::provision::Backends;
+    use pvlint::provision::backend::{AccessModeSupport, Backend, CapacityPool};
+
+    let backend = Backend {
+        name: "example.com/pool".to_owned(),
+        provisions: true,
+        access_modes: AccessModeSupport {
+            filesystem: vec!["ReadWriteOnce".to_owned()],
+            block: Vec::new(),
+        },
+        capacity: vec![CapacityPool {
+            zone: None,
+            capacity: Quantity::parse("10Gi").unwrap(),
+        }],
+        ..Backend::default()
+    };
+    let class = "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: pool}\nprovisioner: example.com/pool\n";
+    let yaml = class.to_owned()
+        + &pvc("one", "4Gi", "ReadWriteOnce", Some("pool"), "")
+        + &pvc("two", "4Gi", "ReadWriteOnce", Some("pool"), "")
+        + &pvc("three", "4Gi", "ReadWriteOnce", Some("pool"), "");
+    let inputs = Inputs {
+        stdin: Some(yaml),
+        ..Inputs::default()
+    };
+    let mut settings = Settings::default();
+    settings.rules.clear();
+    settings.backends = Backends::new(vec![backend]);
+    let plan = pvlint::check(&inputs, &settings, SourceMap::default()).plan;
+    assert_eq!(claim(&plan, "two").outcome, Outcome::Provisioned);
+    let three = claim(&plan, "three");
+    assert_eq!(three.outcome, Outcome::Pending);
+    assert_eq!(three.reasons[0].code, "capacity-exceeded");
+}

@@ -120,7 +120,7 @@ pub struct Encryption {
 }
 
 /// A storage backend model.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[expect(
     clippy::struct_excessive_bools,
     reason = "each flag is an independent capability fact of a driver, as DRIVERS.md lists them"

@@ -10,7 +10,7 @@ use crate::model::{
     Claim, ClaimClass, ClaimOrigin, ObjectId, ObjectKind, Quantity, is_placeholder,
 };
 use crate::provision::admission::Admission;
-use crate::provision::backend::Backends;
+use crate::provision::backend::{Backend, Backends};
 use crate::provision::binding::{ModeSet, Request, Volumes};
 use crate::provision::dynamic::{self, Answer, Ask};
 use crate::provision::plan::{
@@ -28,6 +28,7 @@ pub fn simulate(index: &Index<'_>, backends: &Backends) -> Plan {
     let mut run = Run {
         index,
         classes: HashMap::new(),
+        pools: Pools::default(),
         backends,
         volumes: Volumes::new(index),
         admission: Admission::new(index),
@@ -120,6 +121,7 @@ struct Run<'i, 'a> {
     index: &'i Index<'a>,
     /// Class facts, read once per class.
     classes: HashMap<ClassKey, Option<ClassFacts>>,
+    pools: Pools,
     backends: &'i Backends,
     volumes: Volumes<'a>,
     admission: Admission,
@@ -513,6 +515,12 @@ impl<'a> Run<'_, 'a> {
                         _ => {}
                     }
                 }
+                if let Some(backend) = backend
+                    && let Err(reason) = self.pools.take(backend, plan.zone.as_deref(), bytes)
+                {
+                    plan.reasons.push(reason);
+                    return;
+                }
                 plan.outcome = Outcome::Provisioned;
                 plan.volume = Some("pvc-<uid>".to_owned());
                 plan.size = u128::try_from(bytes).ok();
@@ -607,6 +615,48 @@ impl<'a> Run<'_, 'a> {
                 reasons,
             });
         }
+    }
+}
+
+/// What is left of the capacity pools backend models declare, by backend and zone.
+#[derive(Debug, Default)]
+struct Pools {
+    used: HashMap<(String, Option<String>), i128>,
+}
+
+impl Pools {
+    /// Charges `bytes` to the pool that serves `zone` (a zone's own pool, else a pool for every
+    /// zone); backends without pools have no limit.
+    fn take(&mut self, backend: &Backend, zone: Option<&str>, bytes: i128) -> Result<(), Reason> {
+        let pool = backend
+            .capacity
+            .iter()
+            .find(|pool| pool.zone.is_some() && pool.zone.as_deref() == zone)
+            .or_else(|| backend.capacity.iter().find(|pool| pool.zone.is_none()));
+        let Some(pool) = pool else {
+            return Ok(());
+        };
+        let capacity = pool.capacity.ceil_integer().unwrap_or(i128::MAX);
+        let used = self
+            .used
+            .entry((backend.name.clone(), pool.zone.clone()))
+            .or_insert(0);
+        if *used + bytes > capacity {
+            let place = pool
+                .zone
+                .as_ref()
+                .map_or_else(String::new, |zone| format!(" in zone `{zone}`"));
+            return Err(Reason::new(
+                "capacity-exceeded",
+                format!(
+                    "`{}` has {} of capacity{place}, and earlier claims use {used} bytes of it",
+                    backend.name,
+                    pool.capacity.as_written()
+                ),
+            ));
+        }
+        *used += bytes;
+        Ok(())
     }
 }
 

@@ -8,6 +8,7 @@ use crate::diagnostic::Severity;
 use crate::index::ClusterClass;
 use crate::load::LoadOptions;
 use crate::model::ModelOptions;
+use crate::provision::Backends;
 use crate::rules::selector::Selector;
 use crate::rules::{ALL, Rule};
 use crate::source::Span;
@@ -40,6 +41,8 @@ pub struct Settings {
     pub ignores: Vec<ConfigIgnore>,
     /// The directory config paths are relative to.
     pub root: PathBuf,
+    /// The backend models: the embedded ones, plus `--backend` files and config `backends:`.
+    pub backends: Backends,
 }
 
 impl Default for Settings {
@@ -57,6 +60,7 @@ impl Default for Settings {
             cluster_objects: Vec::new(),
             ignores: Vec::new(),
             root: PathBuf::from("."),
+            backends: Backends::embedded(),
         }
     }
 }

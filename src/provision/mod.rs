@@ -7,5 +7,7 @@
 #![warn(clippy::disallowed_methods)]
 
 pub mod backend;
+pub mod backend_file;
 
 pub use backend::{Backend, Backends};
+pub use backend_file::BackendError;

@@ -11,38 +11,17 @@ use globset::{Glob, GlobSetBuilder};
 use crate::diagnostic::Severity;
 use crate::index::ClusterClass;
 use crate::load::Excludes;
-use crate::load::tree::{Entry, Node};
-use crate::load::yaml::{self, Dialect, ParseProblem};
+use crate::load::tree::Node;
 use crate::rules::selector::Selector;
 use crate::settings::{ConfigIgnore, RuleSelection, Settings};
 use crate::source::{FileId, SourceMap, Span};
+use crate::spanned_yaml::{self, InputError, boolean, known_key, mapping, string, strings};
 
 /// The names pvlint looks for, in order.
 pub const CONFIG_NAMES: [&str; 2] = [".pvlint.yaml", ".pvlint.yml"];
 
 /// A problem in the config file, located at a span of it.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{message}")]
-pub struct ConfigError {
-    pub message: String,
-    pub span: Span,
-    pub help: Option<String>,
-}
-
-impl ConfigError {
-    fn new(span: Span, message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            span,
-            help: None,
-        }
-    }
-
-    fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-}
+pub type ConfigError = InputError;
 
 /// Looks for a config file from `start` upward, stopping at the repository root (a directory
 /// holding `.git`).
@@ -74,6 +53,9 @@ pub struct Config {
     pub cluster_classes: Vec<ClusterClass>,
     pub cluster_objects: Vec<PathBuf>,
     pub ignores: Vec<ConfigIgnore>,
+    /// Backend model files (`backends:`), relative to the config's directory. The CLI reads
+    /// them; [`Config::apply`] leaves them alone.
+    pub backends: Vec<PathBuf>,
 }
 
 const KEYS: &[&str] = &[
@@ -85,31 +67,12 @@ const KEYS: &[&str] = &[
     "max-file-size",
     "cluster",
     "ignore",
+    "backends",
 ];
 
 /// Parses the config file `id` of `sources`. Paths in it are relative to `root`.
 pub fn parse(sources: &SourceMap, id: FileId, root: &Path) -> Result<Config, ConfigError> {
-    let Some(file) = sources.get(id) else {
-        return Ok(Config::default());
-    };
-    let parsed = yaml::parse(id, &file.text, Dialect::Yaml, yaml::Limits::default());
-    if let Some(problem) = parsed.problems.first() {
-        let (span, message) = match problem {
-            ParseProblem::Syntax { span, message } => (*span, message.clone()),
-            ParseProblem::DuplicateKey { key, span, .. } => {
-                (*span, format!("duplicate key `{key}`"))
-            }
-            ParseProblem::AliasBudget { span, .. } | ParseProblem::TooDeep { span, .. } => {
-                (*span, "the config is too deeply nested".to_owned())
-            }
-        };
-        return Err(ConfigError::new(span, message));
-    }
-    let Some(root_node) = parsed
-        .documents
-        .into_iter()
-        .find_map(|document| document.root)
-    else {
+    let Some(root_node) = spanned_yaml::documents(sources, id)?.into_iter().next() else {
         return Ok(Config::default());
     };
     let entries = mapping(&root_node, "the config")?;
@@ -135,6 +98,12 @@ pub fn parse(sources: &SourceMap, id: FileId, root: &Path) -> Result<Config, Con
             "max-file-size" => config.max_file_bytes = Some(byte_size(value)?),
             "cluster" => cluster(value, root, &mut config)?,
             "ignore" => config.ignores = ignores(value)?,
+            "backends" => {
+                config.backends = strings(value)?
+                    .into_iter()
+                    .map(|(path, _)| root.join(path))
+                    .collect();
+            }
             _ => {}
         }
     }
@@ -171,44 +140,6 @@ impl Config {
         settings.rules = self.selection.resolve();
         settings.selection = self.selection;
     }
-}
-
-fn known_key(entry: &Entry, keys: &[&'static str]) -> Result<&'static str, ConfigError> {
-    let text = entry.key_text().unwrap_or("");
-    keys.iter()
-        .copied()
-        .find(|key| *key == text)
-        .ok_or_else(|| {
-            let error = ConfigError::new(entry.key.span, format!("unknown key `{text}`"));
-            match crate::suggest::closest(text, keys.iter().copied()) {
-                Some(close) => error.with_help(format!("did you mean `{close}`?")),
-                None => error.with_help(format!("known keys: {}", keys.join(", "))),
-            }
-        })
-}
-
-fn mapping<'n>(node: &'n Node, what: &str) -> Result<&'n [Entry], ConfigError> {
-    node.as_mapping()
-        .ok_or_else(|| ConfigError::new(node.span, format!("{what} must be a mapping")))
-}
-
-fn string(node: &Node) -> Result<(String, Span), ConfigError> {
-    match node.as_scalar() {
-        Some(scalar) if !node.is_null() => Ok((scalar.text.clone(), node.span)),
-        _ => Err(ConfigError::new(node.span, "expected a string")),
-    }
-}
-
-fn strings(node: &Node) -> Result<Vec<(String, Span)>, ConfigError> {
-    match node.as_sequence() {
-        Some(items) => items.iter().map(string).collect(),
-        None => Err(ConfigError::new(node.span, "expected a list of strings")),
-    }
-}
-
-fn boolean(node: &Node) -> Result<bool, ConfigError> {
-    node.as_bool()
-        .ok_or_else(|| ConfigError::new(node.span, "expected `true` or `false`"))
 }
 
 fn selector(text: &str, span: Span) -> Result<Selector, ConfigError> {

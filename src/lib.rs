@@ -29,6 +29,7 @@ pub mod report;
 pub mod rules;
 pub mod settings;
 pub mod source;
+pub mod spanned_yaml;
 pub mod suggest;
 pub mod suppress;
 

@@ -41,7 +41,7 @@ pub struct Settings {
     pub ignores: Vec<ConfigIgnore>,
     /// The directory config paths are relative to.
     pub root: PathBuf,
-    /// The backend models: embedded, then the user's.
+    /// The backend models: the embedded ones, plus `--backend` files and config `backends:`.
     pub backends: Backends,
 }
 
@@ -60,7 +60,7 @@ impl Default for Settings {
             cluster_objects: Vec::new(),
             ignores: Vec::new(),
             root: PathBuf::from("."),
-            backends: Backends::default(),
+            backends: Backends::embedded(),
         }
     }
 }

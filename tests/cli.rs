@@ -1,4 +1,5 @@
-//! End-to-end tests of the binary: exit statuses, every format, stdin, config errors.
+//! End-to-end tests of the binary: exit statuses, every format, stdin, config and backend
+//! model errors.
 
 #![allow(
     clippy::unwrap_used,
@@ -169,6 +170,62 @@ fn a_bad_config_is_an_error_pointing_into_it() {
     assert!(err.contains("unknown key `defualt-namespace`"), "{err}");
     assert!(err.contains("did you mean `default-namespace`?"), "{err}");
     assert!(err.contains(".pvlint.yaml:4:1"), "{err}");
+}
+
+#[test]
+fn a_broken_backend_model_is_an_error_pointing_into_it() {
+    let output = pvlint(
+        &cases().join("backends"),
+        &[
+            "check",
+            "--no-config",
+            "--backend",
+            "broken.yaml",
+            "claim.yaml",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("unknown key `topolgy`"), "{err}");
+    assert!(err.contains("did you mean `topology`?"), "{err}");
+    assert!(err.contains("broken.yaml:3:1"), "{err}");
+}
+
+#[test]
+fn config_backends_are_relative_to_the_config() {
+    let dir = cases().join("backends");
+    let good = pvlint(
+        &dir,
+        &["check", "--config", "conf/pvlint.yaml", "claim.yaml"],
+    );
+    assert_eq!(good.status.code(), Some(0), "{}", stderr(&good));
+    let broken = pvlint(
+        &dir,
+        &["check", "--config", "conf/broken-config.yaml", "claim.yaml"],
+    );
+    assert_eq!(broken.status.code(), Some(2));
+    let err = stderr(&broken);
+    assert!(
+        err.contains("`RWX` is not a Kubernetes access mode"),
+        "{err}"
+    );
+    assert!(err.contains("conf/broken-model.yaml:4:16"), "{err}");
+}
+
+#[test]
+fn an_unreadable_backend_file_exits_two() {
+    let output = pvlint(
+        &cases().join("backends"),
+        &[
+            "check",
+            "--no-config",
+            "--backend",
+            "nope.yaml",
+            "claim.yaml",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("nope.yaml"));
 }
 
 #[test]

@@ -76,8 +76,14 @@ fn run_case(folder: &Path, input: &Path, expect_findings: bool) -> Result<(), Fa
     if config_path.is_file() {
         let text = std::fs::read_to_string(&config_path).unwrap();
         let id = sources.add(relative(&config_path), text.into(), FileRole::Config);
-        let parsed = config::parse(&sources, id, folder).map_err(|error| error.message)?;
+        let mut parsed = config::parse(&sources, id, folder).map_err(|error| error.message)?;
+        let backends = std::mem::take(&mut parsed.backends);
         parsed.apply(&mut settings, folder);
+        if !backends.is_empty() {
+            settings.backends = pvlint::cli::load_backends(&mut sources, &backends)
+                .map_err(|error| format!("{error:#}"))?
+                .map_err(|error| format!("{}: {}", sources.name(error.span.file), error.message))?;
+        }
     }
     if settings.selection.select.is_none() {
         let severity = settings

@@ -67,6 +67,10 @@ pub struct CheckArgs {
     /// Load manifests under DIR to resolve references, but report only on PATHS.
     #[arg(long, value_name = "DIR")]
     pub context: Vec<PathBuf>,
+    /// Backend model file (YAML), added to the embedded models; repeatable. A model named like
+    /// an embedded one replaces it.
+    #[arg(long, value_name = "FILE")]
+    pub backend: Vec<PathBuf>,
     /// Namespace of namespaced objects that name none (as `kubectl -n` would give).
     #[arg(long, value_name = "NAMESPACE")]
     pub default_namespace: Option<String>,

@@ -18,11 +18,13 @@ use crate::config;
 use crate::diagnostic::Severity;
 use crate::load::Inputs;
 use crate::provision::Outcome;
+use crate::provision::{BackendError, Backends};
 use crate::report::plan::PlanFormat;
 use crate::report::{self, Format, HumanStyle};
 use crate::rules::selector::Selector;
 use crate::settings::Settings;
 use crate::source::{FileRole, SourceMap};
+use crate::spanned_yaml::InputError;
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,7 +151,8 @@ fn plan(args: &CheckArgs) -> Result<ExitStatus> {
     })
 }
 
-/// Reads the config (reporting its errors with snippets on stderr) and applies the options.
+/// Reads the config and the backend model files (reporting their errors with snippets on
+/// stderr) and applies the options.
 fn settings(args: &CheckArgs, sources: &mut SourceMap) -> Result<Option<Settings>> {
     let mut settings = Settings::default();
     let config_path = match (&args.config, args.no_config) {
@@ -157,6 +160,7 @@ fn settings(args: &CheckArgs, sources: &mut SourceMap) -> Result<Option<Settings
         (Some(path), false) => Some(path.clone()),
         (None, false) => config::discover(Path::new(".")),
     };
+    let mut backend_files = Vec::new();
     if let Some(path) = config_path {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read config `{}`", path.display()))?;
@@ -171,16 +175,22 @@ fn settings(args: &CheckArgs, sources: &mut SourceMap) -> Result<Option<Settings
             root
         };
         match config::parse(sources, id, &root) {
-            Ok(config) => config.apply(&mut settings, &root),
+            Ok(mut config) => {
+                backend_files = std::mem::take(&mut config.backends);
+                config.apply(&mut settings, &root);
+            }
             Err(error) => {
-                let snippet =
-                    report::human::Snippet::error(sources, error.span, error.message, error.help);
-                let handler = report::human::handler(HumanStyle {
-                    color: use_color_stderr(args.color),
-                    width: 100,
-                });
-                let stderr = io::stderr();
-                report::human::write_report(&handler, &snippet, &mut stderr.lock())?;
+                report_input_error(sources, error, args.color)?;
+                return Ok(None);
+            }
+        }
+    }
+    backend_files.extend(args.backend.iter().cloned());
+    if !backend_files.is_empty() {
+        match load_backends(sources, &backend_files)? {
+            Ok(backends) => settings.backends = backends,
+            Err(error) => {
+                report_input_error(sources, error, args.color)?;
                 return Ok(None);
             }
         }
@@ -202,6 +212,36 @@ fn settings(args: &CheckArgs, sources: &mut SourceMap) -> Result<Option<Settings
         settings.model.default_namespace = Some(namespace.clone());
     }
     Ok(Some(settings))
+}
+
+/// Reads backend model files into `sources` (as [`FileRole::Config`]) and loads them over the
+/// embedded models. The outer error is a file that cannot be read; the inner one a problem in
+/// a model, located in `sources`.
+pub fn load_backends(
+    sources: &mut SourceMap,
+    paths: &[PathBuf],
+) -> Result<Result<Backends, BackendError>> {
+    let mut ids = Vec::with_capacity(paths.len());
+    for path in paths {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read backend model `{}`", path.display()))?;
+        let name = crate::load::display_path(path);
+        ids.push(sources.add(name, Arc::from(text), FileRole::Config));
+    }
+    Ok(Backends::load(sources, &ids))
+}
+
+/// Renders a problem in one of our own inputs (config, backend models) with a snippet on
+/// stderr.
+fn report_input_error(sources: &SourceMap, error: InputError, color: ColorChoice) -> Result<()> {
+    let snippet = report::human::Snippet::error(sources, error.span, error.message, error.help);
+    let handler = report::human::handler(HumanStyle {
+        color: use_color_stderr(color),
+        width: 100,
+    });
+    let stderr = io::stderr();
+    report::human::write_report(&handler, &snippet, &mut stderr.lock())?;
+    Ok(())
 }
 
 fn parse_selectors(texts: &[String]) -> Result<Vec<Selector>> {

@@ -51,10 +51,14 @@ pub struct ParameterRule {
     /// Parameters that may not be set together with this one.
     pub conflicts: Vec<String>,
     /// The parameter only has effect, or is only accepted, when another parameter has one of
-    /// these values (`iops` needs `type` ∈ {io1, io2, gp3}).
+    /// these values (`iops` needs `type` ∈ {io1, io2, gp3}). An empty list means "is set, to
+    /// any value" (EFS `gidRangeStart` needs `gidRangeEnd`).
     pub requires: BTreeMap<String, Vec<String>>,
     /// What the parameter does, for messages.
     pub description: Option<String>,
+    /// The value the driver uses when the parameter is absent (EBS `type`: gp3), so that
+    /// `requires` on it holds for classes that leave it out.
+    pub default: Option<String>,
 }
 
 /// The parameters a backend accepts.
@@ -67,6 +71,10 @@ pub struct ParameterRules {
     pub keys: BTreeMap<String, ParameterRule>,
     /// Key prefixes accepted with any suffix (`tagSpecification`).
     pub prefixes: Vec<String>,
+    /// Key prefixes reserved by the provisioner (`csi.storage.k8s.io/`, SEMANTICS §2.3): a key
+    /// with one of these prefixes must be one of `keys`, compared exactly (case-sensitively,
+    /// whatever `case_insensitive` says), or provisioning fails, even when `strict` is false.
+    pub reserved_prefixes: Vec<String>,
 }
 
 /// Size limits for one parameter set.

@@ -7,6 +7,7 @@
 #![warn(clippy::disallowed_methods)]
 
 pub mod backend;
+pub mod backend_file;
 
 pub use backend::{Backend, Backends};
 pub mod admission;
@@ -16,5 +17,6 @@ pub mod plan;
 mod simulate;
 pub mod topology;
 
+pub use backend_file::BackendError;
 pub use plan::{ClaimPlan, Outcome, Plan, Reason};
 pub use simulate::simulate;

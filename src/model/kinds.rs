@@ -59,3 +59,8 @@ pub fn kind_info(group: &str, kind: &str) -> Option<KindInfo> {
     };
     Some(info)
 }
+
+/// The Kubernetes minor version (1.x) rules check against when a fact depends on the release,
+/// such as the removal of an in-tree volume plugin. The newest release until `--kube-version`
+/// lets users choose.
+pub const TARGET_KUBERNETES_MINOR: u32 = 35;

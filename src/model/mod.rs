@@ -8,6 +8,7 @@
 #![warn(clippy::disallowed_methods)]
 
 pub mod claim;
+pub mod in_tree;
 pub mod kinds;
 pub mod meta;
 pub mod names;

@@ -138,4 +138,12 @@ impl<'a> PersistentVolume<'a> {
     pub fn csi_driver(&self) -> Option<Spanned<&'a str>> {
         self.spec?.path(&["csi", "driver"]).and_then(spanned_str)
     }
+
+    /// Whether the volume looks like a fragment rather than a whole object: neither
+    /// `capacity.storage` nor `accessModes`, both required. This is the body of a kustomize
+    /// strategic-merge patch (the base carries the rest), so checks of required fields skip it.
+    #[must_use]
+    pub fn looks_partial(&self) -> bool {
+        self.capacity.is_none() && self.access_modes.is_none()
+    }
 }

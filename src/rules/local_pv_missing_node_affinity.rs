@@ -76,7 +76,7 @@ fn check(object: &Object<'_>, volume: &PersistentVolume<'_>, cx: &mut RuleContex
     let Some(local) = volume.sources.iter().find(|source| source.value == "local") else {
         return;
     };
-    if volume.capacity.is_none() && volume.access_modes.is_none() {
+    if volume.looks_partial() {
         return;
     }
     let name = object.meta.name.map_or("<unnamed>", |name| name.value);

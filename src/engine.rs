@@ -88,6 +88,13 @@ fn dispatch(check: Check, index: &Index<'_>, workspace: &Workspace, cx: &mut Rul
                 }
             }
         }
+        Check::Snapshot(check) => {
+            for object in index.objects() {
+                if let ObjectKind::VolumeSnapshot(snapshot) = &object.kind {
+                    check(object, snapshot, cx);
+                }
+            }
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 
 mod backend;
 mod proximity;
+mod snapshot;
 mod usage;
 
 use std::collections::{HashMap, HashSet};
@@ -22,6 +23,7 @@ use crate::model::{
 };
 use crate::source::{FileId, SourceMap, Span, Spanned};
 use proximity::Proximity;
+pub use snapshot::{ClaimLookup, Driver, DriverOrigin, Ordinal, SnapshotLookup};
 
 /// A StorageClass that exists only in the cluster, declared in the config.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +105,34 @@ impl ClaimUse {
     }
 }
 
+/// Kinds whose objects a cluster or a chart often provides instead of the repository, so
+/// that a name the manifests do not define proves nothing unless they manage the kind
+/// ([`Index::defines_for`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Provided {
+    StorageClass,
+    /// Claims, including StatefulSet claim templates: operators and charts create many.
+    PersistentVolumeClaim,
+    VolumeSnapshotClass,
+    VolumeSnapshot,
+}
+
+impl Provided {
+    /// The kind of definitions an object holds, if it is one of these.
+    fn defined_by(kind: &ObjectKind<'_>) -> Option<Self> {
+        match kind {
+            ObjectKind::StorageClass(_) => Some(Self::StorageClass),
+            ObjectKind::Claim(_) => Some(Self::PersistentVolumeClaim),
+            ObjectKind::Workload(workload) if !workload.claim_templates.is_empty() => {
+                Some(Self::PersistentVolumeClaim)
+            }
+            ObjectKind::VolumeSnapshotClass(_) => Some(Self::VolumeSnapshotClass),
+            ObjectKind::VolumeSnapshot(_) => Some(Self::VolumeSnapshot),
+            _ => None,
+        }
+    }
+}
+
 /// Objects and claims with every reference resolved.
 #[derive(Debug)]
 pub struct Index<'a> {
@@ -118,8 +148,9 @@ pub struct Index<'a> {
     claim_uses: Vec<Vec<ClaimUse>>,
     claim_classes: Vec<ClassResolution>,
     pv_classes: HashSet<&'a str>,
-    /// Directories holding StorageClass definitions.
-    class_directories: HashSet<Vec<String>>,
+    /// Per kind that a cluster or a chart may provide instead of the repository: the
+    /// directories holding definitions of it (see [`Index::defines_for`]).
+    definition_directories: HashMap<Provided, HashSet<Vec<String>>>,
     snapshot_classes: HashMap<&'a str, Vec<ObjectId>>,
     snapshots: HashMap<(String, String), Vec<ObjectId>>,
     /// Claim name → PVs whose `claimRef` names it, with or without a namespace.
@@ -151,7 +182,7 @@ impl<'a> Index<'a> {
             claim_uses: vec![Vec::new(); model.claims.len()],
             claim_classes: Vec::new(),
             pv_classes: HashSet::new(),
-            class_directories: HashSet::new(),
+            definition_directories: HashMap::new(),
             snapshot_classes: HashMap::new(),
             snapshots: HashMap::new(),
             volumes_by_claim_ref: HashMap::new(),
@@ -180,11 +211,15 @@ impl<'a> Index<'a> {
             let Some(name) = object.meta.name.map(|name| name.value) else {
                 continue;
             };
+            if let Some(kind) = Provided::defined_by(&object.kind) {
+                self.definition_directories
+                    .entry(kind)
+                    .or_default()
+                    .insert(self.proximity.directory(object.file()).to_vec());
+            }
             match &object.kind {
                 ObjectKind::StorageClass(_) => {
                     self.classes.entry(name).or_default().push(object.id);
-                    self.class_directories
-                        .insert(self.proximity.directory(object.file()).to_vec());
                 }
                 ObjectKind::Volume(volume) => {
                     self.volumes.entry(name).or_default().push(object.id);
@@ -517,14 +552,22 @@ impl<'a> Index<'a> {
     /// repository does not hold, and a name pvlint does not know proves nothing.
     #[must_use]
     pub fn knows_classes_for(&self, file: FileId) -> bool {
-        if !self.cluster_classes.is_empty() {
-            return true;
-        }
+        !self.cluster_classes.is_empty() || self.defines_for(Provided::StorageClass, file)
+    }
+
+    /// Whether the manifests define objects of `kind` in the directory of `file` or in one of
+    /// its ancestors: the repository then manages that kind for the file, and a name it does
+    /// not define is missing rather than provided by the cluster or a chart.
+    #[must_use]
+    pub fn defines_for(&self, kind: Provided, file: FileId) -> bool {
+        let Some(directories) = self.definition_directories.get(&kind) else {
+            return false;
+        };
         let directory = self.proximity.directory(file);
         (0..=directory.len()).any(|depth| {
             directory
                 .get(..depth)
-                .is_some_and(|ancestor| self.class_directories.contains(ancestor))
+                .is_some_and(|ancestor| directories.contains(ancestor))
         })
     }
 
@@ -541,16 +584,24 @@ impl<'a> Index<'a> {
         Some(self.object(self.closest(candidates, from)?))
     }
 
-    /// What a claim's `dataSourceRef` (else `dataSource`) points at (SEMANTICS §3.2, §6).
+    /// What a claim's `dataSourceRef` (else `dataSource`) points at (SEMANTICS §3.2, §6). A
+    /// `dataSourceRef` into another namespace (§6.4) is [`DataSource::Unknown`].
     #[must_use]
     pub fn data_source(&self, claim: &Claim<'a>) -> Option<DataSource> {
         let source = claim.spec.data_source_ref.or(claim.spec.data_source)?;
         let kind = source.kind.map_or("", |kind| kind.value);
         let group = source.api_group.map_or("", |group| group.value);
         let name = source.name.map_or("", |name| name.value);
+        let namespace = source.namespace.map_or("", |namespace| namespace.value);
         let from = self.object(claim.owner).file();
         Some(match (group, kind) {
-            _ if is_placeholder(name) => DataSource::Unknown,
+            _ if [name, kind, group, namespace]
+                .into_iter()
+                .any(is_placeholder) =>
+            {
+                DataSource::Unknown
+            }
+            _ if !namespace.is_empty() && namespace != claim.namespace => DataSource::Unknown,
             ("", "PersistentVolumeClaim") => self
                 .claim_named(&claim.namespace, name, from)
                 .map_or(DataSource::Missing, DataSource::Claim),

@@ -93,6 +93,29 @@ impl Workspace {
             })
         })
     }
+
+    /// The files a user applies together with `file`: its kustomize directory (kustomize
+    /// applies a directory as a whole), else the file itself. Two plain files of one directory
+    /// are alternatives (independent examples) as often as they are applied together, so
+    /// they are separate units.
+    #[must_use]
+    pub fn apply_unit(&self, file: FileId) -> ApplyUnit<'_> {
+        let name = self.sources.name(file);
+        let directory = crate::source::directory_of(name);
+        if name != "-" && self.kustomize_directories.contains(directory) {
+            ApplyUnit::Directory(directory)
+        } else {
+            ApplyUnit::File(file)
+        }
+    }
+}
+
+/// The files that Kubernetes users apply as one ([`Workspace::apply_unit`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ApplyUnit<'s> {
+    File(FileId),
+    /// A kustomize directory.
+    Directory(&'s str),
 }
 
 struct ReadFile {

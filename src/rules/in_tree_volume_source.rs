@@ -132,9 +132,9 @@ fn report(source: &InTreeSource, span: Span, place: Place, cx: &mut RuleContext<
             format!("in-tree `{key}` volumes are non-functional since Kubernetes 1.{release}")
         }
         (None, _, driver) => {
-            let since = source
-                .deprecated
-                .map_or_else(String::new, |release| format!(" since Kubernetes 1.{release}"));
+            let since = source.deprecated.map_or_else(String::new, |release| {
+                format!(" since Kubernetes 1.{release}")
+            });
             match driver {
                 Some(driver) => format!(
                     "in-tree `{key}` volume source is deprecated{since}; the replacement is the `{driver}` CSI driver"

@@ -175,7 +175,10 @@ mod tests {
         settings
             .rules
             .push((in_tree, in_tree.category.default_severity()));
-        let codes: Vec<&str> = findings(&settings).iter().map(|finding| finding.code).collect();
+        let codes: Vec<&str> = findings(&settings)
+            .iter()
+            .map(|finding| finding.code)
+            .collect();
         assert_eq!(codes, [IN_TREE_RULE]);
     }
 }

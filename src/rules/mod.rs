@@ -14,7 +14,7 @@ pub mod selector;
 pub use context::{DiagnosticGuard, RuleContext};
 
 use crate::load::LoadedFile;
-use crate::model::{Claim, Object, PersistentVolume, StorageClass, Workload};
+use crate::model::{Claim, Object, PersistentVolume, StorageClass, VolumeSnapshot, Workload};
 
 /// What kind of problem a rule finds; sets the default severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -87,6 +87,8 @@ pub enum Check {
     Volume(fn(&Object<'_>, &PersistentVolume<'_>, &mut RuleContext<'_, '_>)),
     /// Once per Pod or pod-template owner.
     Workload(fn(&Object<'_>, &Workload<'_>, &mut RuleContext<'_, '_>)),
+    /// Once per VolumeSnapshot.
+    Snapshot(fn(&Object<'_>, &VolumeSnapshot<'_>, &mut RuleContext<'_, '_>)),
     /// Once per object of any kind.
     Object(fn(&Object<'_>, &mut RuleContext<'_, '_>)),
     /// Once per run, over the whole index.
@@ -108,6 +110,7 @@ impl Check {
             }
             Check::Volume(_) => "PersistentVolume",
             Check::Workload(_) => "Pod and every pod template",
+            Check::Snapshot(_) => "VolumeSnapshot",
             Check::Object(_) => "every object",
             Check::Workspace(_) => "the whole input",
             Check::Engine => "suppression comments, annotations and config entries",
@@ -185,6 +188,8 @@ macro_rules! rules {
 
 rules! {
     beta_storage_class_annotation,
+    clone_driver_mismatch,
+    clone_volume_mode_mismatch,
     dangling_pvc,
     default_class_annotation_not_true,
     duplicate_key,
@@ -200,12 +205,14 @@ rules! {
     invalid_quantity,
     local_pv_missing_node_affinity,
     missing_api_version_or_kind,
+    multiple_default_snapshot_classes,
     multiple_default_storage_classes,
     pod_claim_not_found,
     pv_capacity_invalid,
     pv_claim_ref_conflict,
     pv_claim_ref_not_found,
     pv_volume_source_count,
+    pvc_data_source_not_found,
     pvc_limit_below_request,
     pvc_storage_class_not_found,
     pvc_storage_request_missing,
@@ -213,9 +220,14 @@ rules! {
     read_only_claim_mounted_writable,
     reclaim_delete_unsupported,
     recycle_reclaim_policy,
+    restore_smaller_than_source,
     rwo_claim_shared_by_replicas,
     rwo_claim_shared_by_workloads,
     rwop_claim_shared,
+    snapshot_class_driver_mismatch,
+    snapshot_class_not_found,
+    snapshot_default_class_missing,
+    snapshot_source_not_found,
     templated_file,
     unquoted_non_string_value,
     unused_suppression,

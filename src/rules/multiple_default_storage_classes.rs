@@ -1,11 +1,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::index::ClusterClass;
-use crate::load::Workspace;
+use crate::load::ApplyUnit;
 use crate::model::storage_class::default_annotations;
 use crate::rules::prelude::*;
-use crate::source::FileId;
-use crate::source::directory_of as directory;
 
 declare_rule! {
     /// ## What it does
@@ -94,14 +92,6 @@ declare_rule! {
     };
 }
 
-/// The files that Kubernetes users apply as one.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum ApplyUnit<'s> {
-    File(FileId),
-    /// A kustomize directory.
-    Directory(&'s str),
-}
-
 /// One default class: in the manifests, or declared in the config.
 #[derive(Debug, Clone, Copy)]
 struct DefaultClass<'o> {
@@ -126,7 +116,7 @@ fn check(cx: &mut RuleContext<'_, '_>) {
         let Some(default) = object_default(object) else {
             continue;
         };
-        let unit = apply_unit(object.file(), cx.workspace);
+        let unit = cx.workspace.apply_unit(object.file());
         units.entry(unit).or_default().push(default);
     }
     for members in units.values() {
@@ -248,17 +238,6 @@ fn winner<'o>(all: &[DefaultClass<'o>]) -> Option<&'o str> {
             a_created.cmp(b_created).then_with(|| b_name.cmp(a_name))
         })
         .map(|(_, name)| name)
-}
-
-/// The apply unit of a file: its kustomize directory, else the file itself.
-fn apply_unit(file: FileId, workspace: &Workspace) -> ApplyUnit<'_> {
-    let name = workspace.sources.name(file);
-    let directory = directory(name);
-    if name != "-" && workspace.kustomize_directories.contains(directory) {
-        ApplyUnit::Directory(directory)
-    } else {
-        ApplyUnit::File(file)
-    }
 }
 
 /// `` `a` ``, `` `a` and `b` ``, `` `a`, `b` and `c` ``.

@@ -1,4 +1,5 @@
-use crate::model::workload::{PodCount, PodVolume};
+use crate::index::ClaimLookup;
+use crate::model::workload::PodVolume;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -128,17 +129,13 @@ fn replaced_by_template(
 
 fn check_missing(object: &Object<'_>, name: Spanned<&str>, cx: &mut RuleContext<'_, '_>) {
     let namespace = object.key.namespace.as_deref().unwrap_or_default();
-    let mut other_namespace = None;
-    for &candidate in cx.index.claims_with_name(name.value) {
-        let owner = cx.index.object(cx.index.claim(candidate).owner);
-        if object.meta.namespace.is_none() || owner.meta.namespace.is_none() {
-            return;
-        }
-        other_namespace = other_namespace.or(owner.meta.namespace);
-    }
-    match statefulset_ordinal(object, name.value, cx.index) {
-        Some(Ordinal::Possible) => return,
-        Some(Ordinal::OutOfRange(template, first, last)) => {
+    let other_namespace = match cx.index.lookup_claim(object, name.value) {
+        ClaimLookup::Found(_) | ClaimLookup::Possible => return,
+        ClaimLookup::OutOfRange {
+            template,
+            first,
+            last,
+        } => {
             let claim = cx.index.claim(template);
             let statefulset = cx.index.object(claim.owner);
             let label = claim
@@ -162,8 +159,9 @@ fn check_missing(object: &Object<'_>, name: Spanned<&str>, cx: &mut RuleContext<
             .help("use an ordinal the StatefulSet runs, or raise its `replicas`");
             return;
         }
-        None => {}
-    }
+        ClaimLookup::OtherNamespace(elsewhere) => Some(elsewhere),
+        ClaimLookup::Missing => None,
+    };
     let message = match object.meta.namespace {
         Some(written) => format!(
             "claim `{}` is not defined in namespace `{}`",
@@ -211,65 +209,4 @@ fn check_missing(object: &Object<'_>, name: Spanned<&str>, cx: &mut RuleContext<
              with `--context`",
         ),
     };
-}
-
-/// How a name of the StatefulSet-generated shape relates to the sets in the pod's namespace.
-enum Ordinal {
-    /// The set may run this ordinal (replicas unwritten or a placeholder).
-    Possible,
-    /// The set runs ordinals `first..=last` only; the template claim.
-    OutOfRange(ClaimId, u64, u64),
-}
-
-/// Whether `name` is `<template>-<statefulset>-<ordinal>` for a claim template in a namespace
-/// the pod may share.
-fn statefulset_ordinal(object: &Object<'_>, name: &str, index: &Index<'_>) -> Option<Ordinal> {
-    let namespace = object.key.namespace.as_deref().unwrap_or_default();
-    let mut out_of_range = None;
-    for claim in index.claims() {
-        let ClaimOrigin::StatefulSetTemplate {
-            statefulset,
-            start,
-            replicas,
-        } = &claim.origin
-        else {
-            continue;
-        };
-        let owner = index.object(claim.owner);
-        let same_namespace = claim.namespace == namespace
-            || object.meta.namespace.is_none()
-            || owner.meta.namespace.is_none();
-        let Some(template) = claim.name else {
-            continue;
-        };
-        let Some(ordinal) = name
-            .strip_prefix(template.value)
-            .and_then(|rest| rest.strip_prefix('-'))
-            .and_then(|rest| rest.strip_prefix(statefulset.as_str()))
-            .and_then(|rest| rest.strip_prefix('-'))
-            .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|digits| digits.parse::<u64>().ok())
-        else {
-            continue;
-        };
-        if !same_namespace {
-            continue;
-        }
-        let scaled_elsewhere = owner.meta.root.path(&["spec", "replicas"]).is_none()
-            || matches!(
-                owner.kind,
-                ObjectKind::Workload(Workload {
-                    pods: PodCount::Unknown,
-                    ..
-                })
-            );
-        let last = start.saturating_add(replicas.saturating_sub(1));
-        if ordinal >= *start && (scaled_elsewhere || (*replicas > 0 && ordinal <= last)) {
-            return Some(Ordinal::Possible);
-        }
-        if *replicas > 0 && !scaled_elsewhere {
-            out_of_range = out_of_range.or(Some(Ordinal::OutOfRange(claim.id, *start, last)));
-        }
-    }
-    out_of_range
 }

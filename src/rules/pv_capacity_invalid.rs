@@ -125,7 +125,9 @@ fn check_entries(name: &str, capacity: &Entry, entries: &[Entry], cx: &mut RuleC
         .help(HELP);
     }
     for entry in entries {
-        let Some(key) = entry.key_text().filter(|key| *key != "storage" && !is_placeholder(key))
+        let Some(key) = entry
+            .key_text()
+            .filter(|key| *key != "storage" && !is_placeholder(key))
         else {
             continue;
         };

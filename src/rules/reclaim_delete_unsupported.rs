@@ -79,11 +79,16 @@ declare_rule! {
 const NO_DELETER: [&str; 6] = ["nfs", "iscsi", "fc", "local", "cephfs", "flexVolume"];
 
 /// Annotations that hand deletion to a provisioner or a CSI driver.
-const EXTERNAL_DELETER_ANNOTATIONS: [&str; 2] =
-    ["pv.kubernetes.io/provisioned-by", "pv.kubernetes.io/migrated-to"];
+const EXTERNAL_DELETER_ANNOTATIONS: [&str; 2] = [
+    "pv.kubernetes.io/provisioned-by",
+    "pv.kubernetes.io/migrated-to",
+];
 
 fn check(object: &Object<'_>, volume: &PersistentVolume<'_>, cx: &mut RuleContext<'_, '_>) {
-    let Some(policy) = volume.reclaim_policy.filter(|policy| policy.value == "Delete") else {
+    let Some(policy) = volume
+        .reclaim_policy
+        .filter(|policy| policy.value == "Delete")
+    else {
         return;
     };
     let [source] = volume.sources.as_slice() else {

@@ -56,7 +56,10 @@ declare_rule! {
 const RECYCLABLE: [&str; 2] = ["nfs", "hostPath"];
 
 fn check(object: &Object<'_>, volume: &PersistentVolume<'_>, cx: &mut RuleContext<'_, '_>) {
-    let Some(policy) = volume.reclaim_policy.filter(|policy| policy.value == "Recycle") else {
+    let Some(policy) = volume
+        .reclaim_policy
+        .filter(|policy| policy.value == "Recycle")
+    else {
         return;
     };
     let name = object.meta.name.map_or("<unnamed>", |name| name.value);
@@ -68,7 +71,10 @@ fn check(object: &Object<'_>, volume: &PersistentVolume<'_>, cx: &mut RuleContex
         .note("the API server warns: \"The Recycle reclaim policy is deprecated. Instead, the recommended approach is to use dynamic provisioning.\"");
     let report = match volume.sources.as_slice() {
         [source] if !RECYCLABLE.contains(&source.value) => report
-            .label(source.span, format!("`{}` volumes have no recycler", source.value))
+            .label(
+                source.span,
+                format!("`{}` volumes have no recycler", source.value),
+            )
             .note("when its claim is deleted, the volume goes `Failed` instead of being recycled"),
         _ => report,
     };

@@ -14,6 +14,7 @@ pub mod binding;
 pub mod dynamic;
 pub mod plan;
 mod simulate;
+pub mod topology;
 
-pub use plan::{ClaimPlan, Outcome, Plan, Reason};
+pub use plan::{ClaimPlan, Outcome, Plan, PodPlan, Reason, Related};
 pub use simulate::simulate;

@@ -360,3 +360,216 @@ fn a_capacity_pool_runs_out_for_the_claim_that_crosses_it() {
     assert_eq!(three.outcome, Outcome::Pending);
     assert_eq!(three.reasons[0].code, "capacity-exceeded");
 }
+
+#[test]
+fn a_pv_reserved_for_the_claim_binds_its_volume_name_without_checks() {
+    // §1.6 case B: the PV's claimRef already names the claim, so the controller finishes the
+    // binding without `checkVolumeSatisfyClaim`.
+    let paired = "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: paired}\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n  claimRef: {namespace: apps, name: data}\n  nfs: {server: nfs.example.com, path: /p}\n";
+    let yaml = paired.to_owned()
+        + &pvc(
+            "data",
+            "5Gi",
+            "ReadWriteOnce",
+            Some(""),
+            "  volumeName: paired\n",
+        );
+    let plan = plan(&yaml);
+    assert_eq!(claim(&plan, "data").volume.as_deref(), Some("paired"));
+}
+
+#[test]
+fn volume_mismatches_say_which_check_failed() {
+    let yaml = pv("rwo", "10Gi", "ReadWriteOnce", "")
+        + &pv("manual", "10Gi", "ReadWriteOnce", "manual")
+        + &pvc(
+            "modes",
+            "1Gi",
+            "ReadWriteMany",
+            Some(""),
+            "  volumeName: rwo\n",
+        )
+        + &pvc(
+            "class",
+            "1Gi",
+            "ReadWriteOnce",
+            Some(""),
+            "  volumeName: manual\n",
+        );
+    let plan = plan(&yaml);
+    let modes = &claim(&plan, "modes").reasons[0];
+    assert_eq!(
+        (modes.code, modes.kind),
+        ("volume-mismatch", Some("access-modes"))
+    );
+    assert_eq!(modes.related.len(), 1);
+    let class = &claim(&plan, "class").reasons[0];
+    assert_eq!(class.kind, Some("class"));
+    assert!(
+        class
+            .text
+            .contains("has class `manual`, the claim no class"),
+        "{class:?}"
+    );
+}
+
+#[test]
+fn a_static_mismatch_wins_over_a_volume_another_claim_took() {
+    // `first` binds `only` through matching; `second` names it but is also too big for it:
+    // the size is what stays wrong whatever the creation order.
+    let yaml = pv("only", "5Gi", "ReadWriteOnce", "")
+        + &pvc("first", "1Gi", "ReadWriteOnce", Some(""), "")
+        + &pvc(
+            "second",
+            "10Gi",
+            "ReadWriteOnce",
+            Some(""),
+            "  volumeName: only\n",
+        )
+        + &pvc(
+            "third",
+            "1Gi",
+            "ReadWriteOnce",
+            Some(""),
+            "  volumeName: only\n",
+        );
+    let plan = plan(&yaml);
+    assert_eq!(claim(&plan, "first").volume.as_deref(), Some("only"));
+    assert_eq!(claim(&plan, "second").reasons[0].kind, Some("capacity"));
+    assert_eq!(claim(&plan, "third").reasons[0].kind, Some("taken"));
+}
+
+#[test]
+fn two_claims_naming_one_pv_are_shared() {
+    let yaml = pv("only", "5Gi", "ReadWriteOnce", "")
+        + &pvc(
+            "first",
+            "1Gi",
+            "ReadWriteOnce",
+            Some(""),
+            "  volumeName: only\n",
+        )
+        + &pvc(
+            "second",
+            "1Gi",
+            "ReadWriteOnce",
+            Some(""),
+            "  volumeName: only\n",
+        );
+    let plan = plan(&yaml);
+    let second = &claim(&plan, "second").reasons[0];
+    assert_eq!(second.kind, Some("shared"));
+    assert!(
+        second
+            .text
+            .contains("claim `first` names volume `only` too"),
+        "{second:?}"
+    );
+}
+
+#[test]
+fn mentions_patches_and_unwritten_namespaces_count_as_consumers() {
+    let release = "---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: grafana, namespace: apps}\nspec:\n  values: {persistence: {existingClaim: grafana}}\n";
+    let pod = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: shipper}\nspec:\n  containers: [{name: app, image: busybox}]\n  volumes: [{name: logs, persistentVolumeClaim: {claimName: logs}}]\n";
+    let yaml = WFFC_CLASS.to_owned()
+        + &pvc("grafana", "1Gi", "ReadWriteOnce", Some("local"), "")
+        + &pvc("logs", "1Gi", "ReadWriteOnce", Some("local"), "")
+        + &pvc("idle", "1Gi", "ReadWriteOnce", Some("local"), "")
+        + release
+        + pod;
+    let plan = plan(&yaml);
+    assert_eq!(claim(&plan, "grafana").outcome, Outcome::Provisioned);
+    assert_eq!(claim(&plan, "logs").outcome, Outcome::Provisioned);
+    assert_eq!(claim(&plan, "idle").outcome, Outcome::WaitingForConsumer);
+}
+
+fn pinned_pv(name: &str, key: &str, value: &str, claim: &str) -> String {
+    format!(
+        "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: {name}}}\nspec:\n  capacity: {{storage: 10Gi}}\n  accessModes: [ReadWriteOnce]\n  storageClassName: local\n  claimRef: {{namespace: apps, name: {claim}}}\n  local: {{path: /mnt/{name}}}\n  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n        - matchExpressions: [{{key: {key}, operator: In, values: [{value}]}}]\n"
+    )
+}
+
+fn pod_with(claims: &[&str], extra: &str) -> String {
+    let volumes: Vec<String> = claims
+        .iter()
+        .map(|claim| format!("{{name: {claim}, persistentVolumeClaim: {{claimName: {claim}}}}}"))
+        .collect();
+    format!(
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: app, namespace: apps}}\nspec:\n{extra}  containers: [{{name: app, image: busybox}}]\n  volumes: [{}]\n",
+        volumes.join(", ")
+    )
+}
+
+#[test]
+fn volumes_pinned_to_different_nodes_make_the_pod_unschedulable() {
+    let yaml = pinned_pv("a", "kubernetes.io/hostname", "node-1", "data")
+        + &pinned_pv("b", "kubernetes.io/hostname", "node-2", "logs")
+        + &pvc("data", "1Gi", "ReadWriteOnce", Some("local"), "")
+        + &pvc("logs", "1Gi", "ReadWriteOnce", Some("local"), "")
+        + &pod_with(&["data", "logs"], "");
+    let plan = plan(&yaml);
+    let pod = &plan.pods[0];
+    assert!(!pod.schedulable);
+    assert_eq!(pod.reasons[0].code, "volumes-pinned-apart");
+    assert!(pod.reasons[0].at.is_some());
+    // The earlier claim's mount, and both PVs' affinity.
+    assert_eq!(pod.reasons[0].related.len(), 3);
+}
+
+#[test]
+fn a_node_selector_that_excludes_the_volume_zone_makes_the_pod_unschedulable() {
+    let yaml = pinned_pv("a", "topology.kubernetes.io/zone", "zone-a", "data")
+        + &pvc("data", "1Gi", "ReadWriteOnce", Some("local"), "")
+        + &pod_with(
+            &["data"],
+            "  nodeSelector: {topology.kubernetes.io/zone: zone-b}\n",
+        );
+    let excluded = plan(&yaml);
+    assert_eq!(excluded.pods[0].reasons[0].code, "pod-excludes-volume");
+    let fine = pinned_pv("a", "topology.kubernetes.io/zone", "zone-a", "data")
+        + &pvc("data", "1Gi", "ReadWriteOnce", Some("local"), "")
+        + &pod_with(
+            &["data"],
+            "  nodeSelector: {topology.kubernetes.io/zone: zone-a}\n",
+        );
+    assert!(plan(&fine).pods[0].schedulable);
+}
+
+#[test]
+fn volumes_the_scheduler_chooses_follow_the_pod() {
+    // Under WaitForFirstConsumer the scheduler picks PVs that fit one node together, so the
+    // PVs the dry run picks do not pin the pod.
+    let free = |name: &str, size: &str, node: &str| {
+        format!(
+            "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: {name}}}\nspec:\n  capacity: {{storage: {size}}}\n  accessModes: [ReadWriteOnce]\n  storageClassName: local\n  local: {{path: /mnt/{name}}}\n  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n        - matchExpressions: [{{key: kubernetes.io/hostname, operator: In, values: [{node}]}}]\n"
+        )
+    };
+    let yaml = WFFC_CLASS.to_owned()
+        + &free("a", "10Gi", "node-1")
+        + &free("b", "20Gi", "node-2")
+        + &free("c", "20Gi", "node-1")
+        + &pvc("cache", "5Gi", "ReadWriteOnce", Some("local"), "")
+        + &pvc("index", "15Gi", "ReadWriteOnce", Some("local"), "")
+        + &pod_with(&["cache", "index"], "");
+    let plan = plan(&yaml);
+    assert!(claim(&plan, "cache").follows_pod);
+    assert!(plan.pods[0].schedulable, "{:?}", plan.pods[0].reasons);
+}
+
+#[test]
+fn admission_refusals_point_at_the_quota_and_the_limit() {
+    let quota = "---\napiVersion: v1\nkind: ResourceQuota\nmetadata: {name: storage, namespace: apps}\nspec:\n  hard: {persistentvolumeclaims: \"1\"}\n";
+    let range = "---\napiVersion: v1\nkind: LimitRange\nmetadata: {name: claims, namespace: apps}\nspec:\n  limits:\n    - type: PersistentVolumeClaim\n      max: {storage: 10Gi}\n";
+    let yaml = quota.to_owned()
+        + range
+        + &pvc("one", "1Gi", "ReadWriteOnce", Some(""), "")
+        + &pvc("two", "1Gi", "ReadWriteOnce", Some(""), "")
+        + &pvc("big", "20Gi", "ReadWriteOnce", Some(""), "");
+    let plan = plan(&yaml);
+    let two = &claim(&plan, "two").reasons[0];
+    assert_eq!((two.code, two.kind), ("quota-exceeded", Some("count")));
+    assert_eq!(two.related.len(), 1);
+    let big = &claim(&plan, "big").reasons[0];
+    assert_eq!((big.code, big.kind), ("limit-range", Some("max")));
+    assert!(big.text.ends_with("but request is 20Gi"), "{big:?}");
+}

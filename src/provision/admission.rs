@@ -8,6 +8,7 @@ use crate::index::Index;
 use crate::load::tree::{Node, Scalar};
 use crate::model::{ObjectId, Quantity};
 use crate::provision::plan::Reason;
+use crate::source::Span;
 
 /// One `hard` entry of a quota that applies to claims.
 #[derive(Debug)]
@@ -15,6 +16,8 @@ struct Limit {
     key: String,
     hard: i128,
     used: i128,
+    /// The `hard` entry's value.
+    span: Span,
 }
 
 /// A ResourceQuota and its running usage.
@@ -28,9 +31,18 @@ struct Quota {
 /// A LimitRange item for claims.
 #[derive(Debug)]
 struct ClaimRange {
+    object: ObjectId,
     name: String,
-    min: Option<(i128, String)>,
-    max: Option<(i128, String)>,
+    min: Option<Bound>,
+    max: Option<Bound>,
+}
+
+/// A LimitRange `min` or `max`: bytes, as written, and where.
+#[derive(Debug)]
+struct Bound {
+    bytes: i128,
+    text: String,
+    span: Span,
 }
 
 /// Quotas and limit ranges by namespace.
@@ -78,6 +90,7 @@ impl Admission {
                                 key: key.to_owned(),
                                 hard: bytes(&entry.value)?,
                                 used: 0,
+                                span: entry.value.span,
                             })
                         })
                         .collect::<Vec<_>>();
@@ -101,13 +114,21 @@ impl Admission {
                         }
                         let bound = |key| {
                             let node = item.path(&[key, "storage"])?;
-                            Some((bytes(node)?, node.as_str().unwrap_or_default().to_owned()))
+                            Some(Bound {
+                                bytes: bytes(node)?,
+                                text: node
+                                    .as_scalar()
+                                    .map(|scalar| scalar.text.clone())
+                                    .unwrap_or_default(),
+                                span: node.span,
+                            })
                         };
                         admission
                             .ranges
                             .entry(namespace.clone())
                             .or_default()
                             .push(ClaimRange {
+                                object: object.id,
                                 name: object.key.name.clone(),
                                 min: bound("min"),
                                 max: bound("max"),
@@ -129,27 +150,35 @@ impl Admission {
         bytes: i128,
     ) -> Result<(), Reason> {
         for range in self.ranges.get(namespace).into_iter().flatten() {
-            if let Some((min, text)) = &range.min
-                && bytes < *min
+            if let Some(min) = &range.min
+                && bytes < min.bytes
             {
                 return Err(Reason::new(
                     "limit-range",
                     format!(
-                        "LimitRange `{}`: minimum storage usage per PersistentVolumeClaim is {text}",
-                        range.name
+                        "LimitRange `{}`: minimum storage usage per PersistentVolumeClaim is {}, but request is {}",
+                        range.name,
+                        min.text,
+                        amount(STORAGE_KEY, bytes)
                     ),
-                ));
+                )
+                .kind("min")
+                .related(range.object, min.span, "the minimum is set here"));
             }
-            if let Some((max, text)) = &range.max
-                && bytes > *max
+            if let Some(max) = &range.max
+                && bytes > max.bytes
             {
                 return Err(Reason::new(
                     "limit-range",
                     format!(
-                        "LimitRange `{}`: maximum storage usage per PersistentVolumeClaim is {text}",
-                        range.name
+                        "LimitRange `{}`: maximum storage usage per PersistentVolumeClaim is {}, but request is {}",
+                        range.name,
+                        max.text,
+                        amount(STORAGE_KEY, bytes)
                     ),
-                ));
+                )
+                .kind("max")
+                .related(range.object, max.span, "the maximum is set here"));
             }
         }
         let Some(quotas) = self.quotas.get_mut(namespace) else {
@@ -183,8 +212,23 @@ impl Admission {
                             "exceeded quota `{}`: `{}` would be {} of {}",
                             quota.name,
                             limit.key,
-                            limit.used + charge,
-                            limit.hard
+                            amount(&limit.key, limit.used + charge),
+                            amount(&limit.key, limit.hard)
+                        ),
+                    )
+                    .kind(if limit.key.ends_with(STORAGE_KEY) {
+                        "storage"
+                    } else {
+                        "count"
+                    })
+                    .related(
+                        quota.object,
+                        limit.span,
+                        format!(
+                            "`{}` allows {} in namespace `{namespace}`; earlier claims use {}",
+                            limit.key,
+                            amount(&limit.key, limit.hard),
+                            amount(&limit.key, limit.used)
                         ),
                     ));
                 }
@@ -209,6 +253,24 @@ impl Admission {
             .find(|quota| quota.name == name)
             .map(|quota| quota.object)
     }
+}
+
+/// A quota amount as people write it: storage in binary units when exact (`25Gi`), counts as
+/// numbers.
+fn amount(key: &str, value: i128) -> String {
+    if key.ends_with(STORAGE_KEY) && value > 0 {
+        for (suffix, unit) in [
+            ("Ti", 1_i128 << 40),
+            ("Gi", 1 << 30),
+            ("Mi", 1 << 20),
+            ("Ki", 1 << 10),
+        ] {
+            if value % unit == 0 {
+                return format!("{}{suffix}", value / unit);
+            }
+        }
+    }
+    value.to_string()
 }
 
 /// A quantity node in whole units (bytes, or a count), rounded up.

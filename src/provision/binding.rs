@@ -274,6 +274,14 @@ impl<'a> Volumes<'a> {
         self.by_name.get(name).copied()
     }
 
+    /// The candidate read from the PV object `id` (candidates are in object order).
+    #[must_use]
+    pub fn of_object(&self, id: ObjectId) -> Option<usize> {
+        self.candidates
+            .binary_search_by_key(&id, |candidate| candidate.object)
+            .ok()
+    }
+
     /// Marks a PV as bound.
     pub fn take(&mut self, at: usize) {
         if let Some(slot) = self.taken.get_mut(at) {

@@ -45,7 +45,7 @@ pub fn decide(ask: &Ask<'_>, backend: Option<&Backend>) -> Answer {
     if ask.provisioner == NO_PROVISIONER {
         return Answer::Refused(Reason::new(
             "no-provisioner",
-            "the class uses `kubernetes.io/no-provisioner`: only a matching static PV can bind it",
+            "the class uses `kubernetes.io/no-provisioner`: only a matching static PV can bind it, and none matches",
         ));
     }
     if ask.has_selector {

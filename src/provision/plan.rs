@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::model::{ClaimId, ObjectId};
+use crate::source::Span;
 
 /// What happens to one claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -36,19 +37,80 @@ impl Outcome {
 }
 
 /// Why a claim ends where it does; the code is stable, the text explains.
+///
+/// `kind`, `at` and `related` are optional facts for the rules that turn reasons into
+/// findings: which check of a code failed, where in the claim or pod the reason applies, and
+/// which nodes of other objects it is about (the quota entry, the PV field).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reason {
     pub code: &'static str,
+    /// A finer kind within the code, as stable as the code. `volume-mismatch`: `claimed` (the
+    /// PV's `claimRef` names another claim), `capacity`, `class`, `volume-mode`,
+    /// `access-modes`, `taken` (another claim of the manifests binds the PV first, so the
+    /// outcome depends on creation order), `shared` (that other claim names the PV in its
+    /// `volumeName` too). `limit-range`: `min` or `max`. `quota-exceeded`: `storage` (a
+    /// `requests.storage` key) or `count` (a `persistentvolumeclaims` key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
     pub text: String,
+    /// Where in the claim or pod the reason applies (a pod's `claimName` value).
+    #[serde(skip)]
+    pub at: Option<Span>,
+    /// Nodes of other objects the reason is about.
+    #[serde(skip)]
+    pub related: Vec<Related>,
 }
 
 impl Reason {
     pub fn new(code: &'static str, text: impl Into<String>) -> Self {
         Self {
             code,
+            kind: None,
             text: text.into(),
+            at: None,
+            related: Vec::new(),
         }
     }
+
+    /// Sets the finer kind within the code.
+    #[must_use]
+    pub fn kind(mut self, kind: &'static str) -> Self {
+        self.kind = Some(kind);
+        self
+    }
+
+    /// Sets where in the claim or pod the reason applies.
+    #[must_use]
+    pub fn at(mut self, span: Span) -> Self {
+        self.at = Some(span);
+        self
+    }
+
+    /// Adds a node of another object the reason is about, with what it shows.
+    #[must_use]
+    pub fn related(mut self, object: ObjectId, span: Span, label: impl Into<String>) -> Self {
+        self.related.push(Related {
+            object,
+            span,
+            label: label.into(),
+        });
+        self
+    }
+}
+
+/// How the PV controller's `VolumeMismatch` event starts; `volume-mismatch` reason texts start
+/// with it, then `: ` and the mismatch.
+pub const VOLUME_MISMATCH_EVENT: &str = "Cannot bind to requested volume";
+
+/// A node of another object that a [`Reason`] is about: a ResourceQuota's `hard` entry, a
+/// LimitRange's `min`/`max`, the field of a PersistentVolume a claim does not match, a PV's
+/// node affinity. Rules show it as a label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub object: ObjectId,
+    pub span: Span,
+    /// What the node shows, as a label text.
+    pub label: String,
 }
 
 /// Where a claim comes from.
@@ -91,6 +153,10 @@ pub struct ClaimPlan {
     #[serde(rename = "reclaimPolicy")]
     pub reclaim_policy: Option<String>,
     pub reasons: Vec<Reason>,
+    /// The volume is chosen by the scheduler together with the pod's node
+    /// (`WaitForFirstConsumer`), so it follows the pod instead of pinning it to a node.
+    #[serde(skip)]
+    pub follows_pod: bool,
 }
 
 /// The fate of one PersistentVolume.
@@ -123,14 +189,31 @@ pub struct PodPlan {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Plan {
     pub version: u32,
+    /// In claim order (the instances of one claim side by side).
     pub claims: Vec<ClaimPlan>,
     pub volumes: Vec<VolumePlan>,
+    /// In object order.
     pub pods: Vec<PodPlan>,
 }
 
 impl Plan {
     /// The plans of the claims that come from one claim (several for a StatefulSet template).
+    /// `claims` is in claim order, so this is a binary search.
     pub fn for_claim(&self, claim: ClaimId) -> impl Iterator<Item = &ClaimPlan> {
-        self.claims.iter().filter(move |plan| plan.claim == claim)
+        let start = self.claims.partition_point(|plan| plan.claim < claim);
+        self.claims
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(move |plan| plan.claim == claim)
+    }
+
+    /// The plan of the pods of one workload (`pods` is in object order).
+    #[must_use]
+    pub fn pod(&self, object: ObjectId) -> Option<&PodPlan> {
+        self.pods
+            .binary_search_by_key(&object, |pod| pod.object)
+            .ok()
+            .and_then(|at| self.pods.get(at))
     }
 }

@@ -7,17 +7,19 @@ use crate::index::{ClaimUse, Index};
 use crate::load::tree::Node;
 use crate::model::storage_class::is_default;
 use crate::model::{
-    Claim, ClaimClass, ClaimOrigin, ObjectId, ObjectKind, Quantity, is_placeholder,
+    Claim, ClaimClass, ClaimId, ClaimOrigin, ObjectId, ObjectKind, Quantity, VolumeSource,
+    is_placeholder,
 };
 use crate::provision::admission::Admission;
 use crate::provision::backend::{Backend, Backends};
-use crate::provision::binding::{ModeSet, Request, Volumes};
+use crate::provision::binding::{Candidate, ModeSet, Request, Volumes};
 use crate::provision::dynamic::{self, Answer, Ask};
 use crate::provision::plan::{
-    ClaimPlan, ClaimSource, ClassChoice, Outcome, Plan, PodPlan, Reason, VolumePlan,
+    ClaimPlan, ClaimSource, ClassChoice, Outcome, Plan, PodPlan, Reason, VOLUME_MISMATCH_EVENT,
+    VolumePlan,
 };
-use crate::provision::topology;
-use crate::source::FileId;
+use crate::provision::topology::{self, Mounted};
+use crate::source::{FileId, Span, Spanned};
 
 /// Most claims planned for one StatefulSet template (one per replica).
 const MAX_REPLICAS_PLANNED: u64 = 1_000;
@@ -32,6 +34,8 @@ pub fn simulate(index: &Index<'_>, backends: &Backends) -> Plan {
         backends,
         volumes: Volumes::new(index),
         admission: Admission::new(index),
+        taken_by: HashMap::new(),
+        pod_references: pod_references(index),
         default: DefaultClass::find(index),
         plan: Plan {
             version: 1,
@@ -126,6 +130,10 @@ struct Run<'i, 'a> {
     volumes: Volumes<'a>,
     admission: Admission,
     default: DefaultClass,
+    /// `claimName` of every pod volume → whether each workload naming it writes its namespace.
+    pod_references: HashMap<&'a str, Vec<bool>>,
+    /// Which claim (and which of its instances) bound each PV candidate.
+    taken_by: HashMap<usize, (ClaimId, String)>,
     plan: Plan,
 }
 
@@ -156,6 +164,7 @@ impl<'a> Run<'_, 'a> {
             zone: None,
             reclaim_policy: None,
             reasons: Vec::new(),
+            follows_pod: false,
         };
         let observed = claim.node.get("status").is_some() && claim.origin == ClaimOrigin::Object;
         self.choose_class(claim, observed, &mut plan);
@@ -238,7 +247,7 @@ impl<'a> Run<'_, 'a> {
             selector: claim.spec.selector,
         };
         if let Some(volume) = claim.spec.volume_name.filter(|name| !name.value.is_empty()) {
-            let found = self.prebound_by_claim(volume.value, &request, plan);
+            let found = self.prebound_by_claim(claim, volume, &request, plan);
             if let Some(at) = found {
                 self.bind(at, plan);
             }
@@ -246,7 +255,8 @@ impl<'a> Run<'_, 'a> {
         }
         let waits = self.waits_for_consumer(claim, &class);
         let consumed = self.is_consumed(claim);
-        let found = self.volumes.prebound(&request).or_else(|| {
+        let prebound = self.volumes.prebound(&request);
+        let found = prebound.or_else(|| {
             if !waits {
                 self.volumes.controller_match(&request)
             } else if consumed {
@@ -257,6 +267,7 @@ impl<'a> Run<'_, 'a> {
         });
         if let Some(at) = found {
             self.bind(at, plan);
+            plan.follows_pod = waits && prebound.is_none();
             return;
         }
         if observed
@@ -285,65 +296,206 @@ impl<'a> Run<'_, 'a> {
             ));
             return;
         }
+        plan.follows_pod = waits;
         self.provision(claim, bytes, modes, plan);
     }
 
     /// A claim with `volumeName` (§1.6 case B): only that PV, checked, never provisioning.
+    /// A PV whose `claimRef` already names the claim binds without checks; otherwise the
+    /// checks that hold whatever the creation order (the PV's `claimRef`, capacity, class,
+    /// volume mode, access modes) come before "another claim of the manifests took it first",
+    /// so the reason names the mismatch that would remain in any order.
     fn prebound_by_claim(
         &self,
-        volume: &str,
+        claim: &Claim<'a>,
+        volume: Spanned<&str>,
         request: &Request<'_>,
         plan: &mut ClaimPlan,
     ) -> Option<usize> {
-        let Some(at) = self.volumes.named(volume) else {
+        let from = self.index.object(claim.owner).file();
+        let Some(at) = self
+            .index
+            .volume(volume.value, from)
+            .and_then(|object| self.volumes.of_object(object.id))
+        else {
             plan.reasons.push(Reason::new(
                 "prebound-volume-missing",
-                format!("`volumeName` names PV `{volume}`, which is not in the manifests; a claim with `volumeName` is never provisioned"),
-            ));
+                format!("`volumeName` names PV `{}`, which is not in the manifests; a claim with `volumeName` is never provisioned", volume.value),
+            ).at(volume.span));
             return None;
         };
         let candidate = self.volumes.candidate(at)?;
-        let mismatch = if let Some((namespace, name, _)) = candidate.claim_ref
-            && (namespace != request.namespace || name != request.name)
-        {
-            Some(format!(
-                "volume `{volume}` is already bound to a different claim (`{namespace}/{name}`)"
-            ))
-        } else if self.volumes.is_taken(at) {
-            Some(format!(
-                "volume `{volume}` is already bound to another claim"
-            ))
-        } else if candidate
-            .capacity
-            .is_none_or(|capacity| capacity < request.bytes)
-        {
-            Some(format!("volume `{volume}` is smaller than the request"))
-        } else if candidate.class != request.class {
-            Some(format!(
-                "volume `{volume}` has class `{}`, the claim `{}`",
-                candidate.class, request.class
-            ))
-        } else if candidate.block != request.block {
-            Some(format!("volume `{volume}` has another volume mode"))
-        } else if !candidate.modes.contains_all(request.modes) {
-            Some(format!("volume `{volume}` lacks the claim's access modes"))
+        let reserved_here = candidate.claim_ref.is_some_and(|(namespace, name, uid)| {
+            namespace == request.namespace
+                && name == request.name
+                && uid.is_none_or(|uid| request.uid == Some(uid))
+        });
+        let mismatch = if reserved_here {
+            self.volumes.is_taken(at).then(|| self.taken(at, candidate))
         } else {
-            None
+            let request_text = claim.spec.request.as_ref().map(|request| request.text);
+            self.static_mismatch(candidate, request, request_text)
+                .or_else(|| self.volumes.is_taken(at).then(|| self.taken(at, candidate)))
         };
         match mismatch {
-            Some(text) => {
-                plan.reasons.push(Reason::new(
-                    "volume-mismatch",
-                    format!("Cannot bind to requested volume: {text}"),
-                ));
+            Some(reason) => {
+                let text = format!("{VOLUME_MISMATCH_EVENT}: {}", reason.text);
+                plan.reasons.push(Reason { text, ..reason }.at(volume.span));
                 None
             }
             None => Some(at),
         }
     }
 
+    /// Why a PV can never satisfy a claim that names it in `volumeName`
+    /// (`checkVolumeSatisfyClaim`, and a `claimRef` naming another claim), with the PV's field.
+    fn static_mismatch(
+        &self,
+        candidate: &Candidate<'a>,
+        request: &Request<'_>,
+        request_text: Option<&str>,
+    ) -> Option<Reason> {
+        let object = self.index.object(candidate.object);
+        let ObjectKind::Volume(pv) = &object.kind else {
+            return None;
+        };
+        let name = candidate.name;
+        let mismatch = |kind, text: String, span: Option<Span>, label: String| {
+            Some(Reason::new("volume-mismatch", text).kind(kind).related(
+                object.id,
+                span.unwrap_or_else(|| object.meta.name_span()),
+                label,
+            ))
+        };
+        if let Some((namespace, claimed, uid)) = candidate.claim_ref {
+            let other = if namespace == request.namespace && claimed == request.name {
+                format!(
+                    "an earlier `{namespace}/{claimed}`, uid `{}`",
+                    uid.unwrap_or_default()
+                )
+            } else {
+                format!("`{namespace}/{claimed}`")
+            };
+            return mismatch(
+                "claimed",
+                format!("volume `{name}` is already bound to a different claim ({other})"),
+                pv.claim_ref.map(|claim_ref| claim_ref.key),
+                format!("`claimRef` reserves it for {other}"),
+            );
+        }
+        if candidate
+            .capacity
+            .is_none_or(|capacity| capacity < request.bytes)
+        {
+            let capacity = pv.capacity.as_ref().map_or("", |capacity| capacity.text);
+            return mismatch(
+                "capacity",
+                format!(
+                    "volume `{name}` is smaller than the request (`{capacity}` < `{}`)",
+                    request_text.unwrap_or_default()
+                ),
+                pv.capacity.as_ref().map(|capacity| capacity.span),
+                format!("capacity `{capacity}` is less than the request"),
+            );
+        }
+        if candidate.class != request.class {
+            let span = pv
+                .beta_class
+                .or(pv.storage_class_name)
+                .map(|class| class.span);
+            return mismatch(
+                "class",
+                format!(
+                    "volume `{name}` has {}, the claim {}",
+                    show_class(candidate.class),
+                    show_class(request.class)
+                ),
+                span,
+                if candidate.class.is_empty() {
+                    "the volume has no class".to_owned()
+                } else {
+                    format!("the volume has class `{}`", candidate.class)
+                },
+            );
+        }
+        if candidate.block != request.block {
+            let (mode, wanted) = if candidate.block {
+                ("Block", "Filesystem")
+            } else {
+                ("Filesystem", "Block")
+            };
+            return mismatch(
+                "volume-mode",
+                format!("volume `{name}` has volume mode `{mode}`, the claim `{wanted}`"),
+                pv.volume_mode.map(|mode| mode.span),
+                format!("the volume mode is `{mode}`"),
+            );
+        }
+        if !candidate.modes.contains_all(request.modes) {
+            let missing: Vec<&str> = request
+                .modes
+                .names()
+                .into_iter()
+                .filter(|mode| !candidate.modes.contains_all(ModeSet::of([*mode])))
+                .collect();
+            let missing = missing.join("`, `");
+            return mismatch(
+                "access-modes",
+                format!("volume `{name}` lacks the claim's access modes (`{missing}`)"),
+                pv.access_modes.as_ref().map(|modes| modes.key),
+                format!("the volume does not offer `{missing}`"),
+            );
+        }
+        None
+    }
+
+    /// A PV another claim of the manifests bound before this one.
+    fn taken(&self, at: usize, candidate: &Candidate<'a>) -> Reason {
+        let object = self.index.object(candidate.object);
+        let mut reason = Reason::new(
+            "volume-mismatch",
+            format!(
+                "volume `{}` is already bound to another claim",
+                candidate.name
+            ),
+        )
+        .kind("taken");
+        if let Some(&(taker, ref name)) = self.taken_by.get(&at) {
+            let taker = self.index.claim(taker);
+            if taker
+                .spec
+                .volume_name
+                .is_some_and(|volume| volume.value == candidate.name)
+            {
+                reason = Reason::new(
+                    "volume-mismatch",
+                    format!(
+                        "claim `{name}` names volume `{}` too, and binds it first",
+                        candidate.name
+                    ),
+                )
+                .kind("shared");
+            }
+            let span = taker.spec.volume_name.or(taker.name).map_or_else(
+                || self.index.object(taker.owner).meta.name_span(),
+                |n| n.span,
+            );
+            reason = reason.related(
+                self.index.object(taker.owner).id,
+                span,
+                format!("claim `{name}` binds it first"),
+            );
+        }
+        reason.related(
+            object.id,
+            object.meta.name_span(),
+            "the volume is defined here",
+        )
+    }
+
     fn bind(&mut self, at: usize, plan: &mut ClaimPlan) {
         self.volumes.take(at);
+        self.taken_by.insert(at, (plan.claim, plan.name.clone()));
         let Some(candidate) = self.volumes.candidate(at) else {
             return;
         };
@@ -430,13 +582,36 @@ impl<'a> Run<'_, 'a> {
         topology::pod_zones(workload.pod.as_ref()?.node)
     }
 
+    /// Whether a pod will use the claim, which a `WaitForFirstConsumer` class waits for: the
+    /// pod of an ephemeral volume, the StatefulSet of a claim template, a pod volume naming it.
+    /// Uses the manifests only hint at count too, because the pod exists once they are
+    /// applied: a kustomize patch mounting it, another object naming it (a Helm release's
+    /// `existingClaim`, a backup job; the chart or operator creates the pod), and a pod volume
+    /// naming it from a workload whose namespace, or the claim's, is not written (it is chosen
+    /// when applying: `kubectl -n`, kustomize's `namespace:`).
     fn is_consumed(&self, claim: &Claim<'a>) -> bool {
-        matches!(claim.origin, ClaimOrigin::Ephemeral { .. })
-            || self
-                .index
-                .claim_uses(claim.id)
-                .iter()
-                .any(|usage| matches!(usage, ClaimUse::Volume { .. } | ClaimUse::Template { .. }))
+        if matches!(claim.origin, ClaimOrigin::Ephemeral { .. }) {
+            return true;
+        }
+        let used = self.index.claim_uses(claim.id).iter().any(|usage| {
+            matches!(
+                usage,
+                ClaimUse::Volume { .. }
+                    | ClaimUse::Template { .. }
+                    | ClaimUse::Mentioned { .. }
+                    | ClaimUse::Patch
+            )
+        });
+        if used || claim.origin != ClaimOrigin::Object {
+            return used;
+        }
+        let Some(name) = claim.name else {
+            return false;
+        };
+        let written = self.index.object(claim.owner).meta.namespace.is_some();
+        self.pod_references
+            .get(name.value)
+            .is_some_and(|namespaces| namespaces.iter().any(|ns| !written || !ns))
     }
 
     /// Dynamic provisioning once no PV matched (§2.1).
@@ -561,29 +736,46 @@ impl<'a> Run<'_, 'a> {
     }
 
     fn pod_plans(&mut self) {
-        let mut first_plan = std::collections::HashMap::new();
+        let mut plans_of: HashMap<ClaimId, Vec<usize>> = HashMap::new();
         for (at, planned) in self.plan.claims.iter().enumerate() {
-            first_plan.entry(planned.claim).or_insert(at);
+            plans_of.entry(planned.claim).or_default().push(at);
         }
+        let mut pods = Vec::new();
         for object in self.index.objects() {
             let ObjectKind::Workload(workload) = &object.kind else {
                 continue;
             };
             let mut claims = Vec::new();
             let mut reasons = Vec::new();
-            let ids = workload
+            let templates = workload
                 .claim_templates
                 .iter()
                 .chain(&workload.ephemeral_claims)
-                .copied()
-                .chain(
-                    self.index
-                        .claim_volumes(object)
-                        .into_iter()
-                        .map(|volume| volume.claim),
-                );
-            for id in ids {
-                let Some(planned) = first_plan.get(&id).and_then(|&at| self.plan.claims.get(at))
+                .map(|&id| {
+                    let span = self
+                        .index
+                        .claim(id)
+                        .name
+                        .map_or(object.meta.name_span(), |n| n.span);
+                    Mounted {
+                        claim: id,
+                        at: span,
+                    }
+                });
+            let volumes = self
+                .index
+                .claim_volumes(object)
+                .into_iter()
+                .map(|volume| Mounted {
+                    claim: volume.claim,
+                    at: volume.name.span,
+                });
+            let mounted: Vec<Mounted> = templates.chain(volumes).collect();
+            for id in mounted.iter().map(|mounted| mounted.claim) {
+                let Some(planned) = plans_of
+                    .get(&id)
+                    .and_then(|plans| plans.first())
+                    .and_then(|&at| self.plan.claims.get(at))
                 else {
                     continue;
                 };
@@ -602,7 +794,13 @@ impl<'a> Run<'_, 'a> {
             if claims.is_empty() {
                 continue;
             }
-            self.plan.pods.push(PodPlan {
+            if let Some(pod) = &workload.pod {
+                let instances = instances(&mounted, &plans_of, &self.plan);
+                reasons.extend(topology::conflicts(
+                    self.index, object, pod.node, &mounted, &instances,
+                ));
+            }
+            pods.push(PodPlan {
                 object: object.id,
                 workload: format!(
                     "{}/{}/{}",
@@ -615,6 +813,7 @@ impl<'a> Run<'_, 'a> {
                 reasons,
             });
         }
+        self.plan.pods = pods;
     }
 }
 
@@ -658,6 +857,65 @@ impl Pools {
         *used += bytes;
         Ok(())
     }
+}
+
+/// For each pod of a workload (one per StatefulSet replica, at most the planned replicas), the
+/// plan of each mounted claim, in `mounted` order.
+fn instances<'p>(
+    mounted: &[Mounted],
+    plans_of: &HashMap<ClaimId, Vec<usize>>,
+    plan: &'p Plan,
+) -> Vec<Vec<Option<&'p ClaimPlan>>> {
+    let replicas = mounted
+        .iter()
+        .filter_map(|mounted| plans_of.get(&mounted.claim))
+        .map(Vec::len)
+        .max()
+        .unwrap_or(1);
+    (0..replicas)
+        .map(|replica| {
+            mounted
+                .iter()
+                .map(|mounted| {
+                    let plans = plans_of.get(&mounted.claim)?;
+                    let at = plans.get(replica).or_else(|| plans.first())?;
+                    plan.claims.get(*at)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// ``class `x` `` or `no class`, for reason texts.
+fn show_class(class: &str) -> String {
+    if class.is_empty() {
+        "no class".to_owned()
+    } else {
+        format!("class `{class}`")
+    }
+}
+
+/// Every pod volume's `claimName`, with whether its workload writes its namespace.
+fn pod_references<'a>(index: &Index<'a>) -> HashMap<&'a str, Vec<bool>> {
+    let mut references: HashMap<&'a str, Vec<bool>> = HashMap::new();
+    for object in index.objects() {
+        let ObjectKind::Workload(workload) = &object.kind else {
+            continue;
+        };
+        for volume in workload.pod.iter().flat_map(|pod| &pod.volumes) {
+            if let VolumeSource::Claim {
+                claim_name: Some(name),
+                ..
+            } = volume.source
+            {
+                references
+                    .entry(name.value)
+                    .or_default()
+                    .push(object.meta.namespace.is_some());
+            }
+        }
+    }
+    references
 }
 
 /// The cluster names of a claim's instances: one per replica for StatefulSet templates.

@@ -573,3 +573,16 @@ fn admission_refusals_point_at_the_quota_and_the_limit() {
     assert_eq!((big.code, big.kind), ("limit-range", Some("max")));
     assert!(big.text.ends_with("but request is 20Gi"), "{big:?}");
 }
+
+#[test]
+fn migrated_in_tree_provisioners_provision_and_removed_ones_do_not() {
+    let classes = "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: px}\nprovisioner: kubernetes.io/portworx-volume\n---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: gluster}\nprovisioner: kubernetes.io/glusterfs\n";
+    let yaml = classes.to_owned()
+        + &pvc("px", "1Gi", "ReadWriteOnce", Some("px"), "")
+        + &pvc("gluster", "1Gi", "ReadWriteOnce", Some("gluster"), "");
+    let plan = plan(&yaml);
+    assert_eq!(claim(&plan, "px").outcome, Outcome::Provisioned);
+    let gluster = claim(&plan, "gluster");
+    assert_eq!(gluster.outcome, Outcome::Pending);
+    assert_eq!(gluster.reasons[0].code, "in-tree-provisioner");
+}

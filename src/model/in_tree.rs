@@ -181,6 +181,27 @@ pub fn in_tree_source(key: &str) -> Option<&'static InTreeSource> {
     IN_TREE_SOURCES.iter().find(|source| source.key == key)
 }
 
+/// In-tree provisioner names that CSI migration routes to a CSI driver (SEMANTICS §7): a class
+/// with one of them still provisions, through the driver.
+pub const MIGRATED_PROVISIONERS: [(&str, &str); 7] = [
+    ("kubernetes.io/aws-ebs", "ebs.csi.aws.com"),
+    ("kubernetes.io/gce-pd", "pd.csi.storage.gke.io"),
+    ("kubernetes.io/azure-disk", "disk.csi.azure.com"),
+    ("kubernetes.io/azure-file", "file.csi.azure.com"),
+    ("kubernetes.io/cinder", "cinder.csi.openstack.org"),
+    ("kubernetes.io/vsphere-volume", "csi.vsphere.vmware.com"),
+    ("kubernetes.io/portworx-volume", "pxd.portworx.com"),
+];
+
+/// The CSI driver CSI migration routes an in-tree provisioner to.
+#[must_use]
+pub fn migrated_provisioner(provisioner: &str) -> Option<&'static str> {
+    MIGRATED_PROVISIONERS
+        .iter()
+        .find(|(in_tree, _)| *in_tree == provisioner)
+        .map(|(_, driver)| *driver)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{IN_TREE_SOURCES, in_tree_source};

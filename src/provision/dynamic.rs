@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::load::tree::Node;
 use crate::model::Quantity;
+use crate::model::in_tree::migrated_provisioner;
 use crate::provision::backend::Backend;
 use crate::provision::plan::Reason;
 
@@ -54,7 +55,10 @@ pub fn decide(ask: &Ask<'_>, backend: Option<&Backend>) -> Answer {
             "claim Selector is not supported: dynamic provisioning refuses claims with a `selector`",
         ));
     }
-    if ask.provisioner.starts_with("kubernetes.io/") && backend.is_none() {
+    if ask.provisioner.starts_with("kubernetes.io/")
+        && backend.is_none()
+        && migrated_provisioner(ask.provisioner).is_none()
+    {
         return Answer::Refused(Reason::new(
             "in-tree-provisioner",
             format!(
@@ -64,15 +68,19 @@ pub fn decide(ask: &Ask<'_>, backend: Option<&Backend>) -> Answer {
         ));
     }
     let Some(backend) = backend else {
+        let text = match migrated_provisioner(ask.provisioner) {
+            Some(driver) => format!(
+                "CSI migration routes `{}` to `{driver}`, which has no backend model: its capabilities are not checked",
+                ask.provisioner
+            ),
+            None => format!(
+                "no backend model for `{}`: its capabilities are not checked",
+                ask.provisioner
+            ),
+        };
         return Answer::Volume {
             bytes: ask.bytes,
-            notes: vec![Reason::new(
-                "backend-unknown",
-                format!(
-                    "no backend model for `{}`: its capabilities are not checked",
-                    ask.provisioner
-                ),
-            )],
+            notes: vec![Reason::new("backend-unknown", text)],
         };
     };
     if let Some(refusal) = capability_refusal(ask, backend) {

@@ -181,6 +181,35 @@ pub fn in_tree_source(key: &str) -> Option<&'static InTreeSource> {
     IN_TREE_SOURCES.iter().find(|source| source.key == key)
 }
 
+/// In-tree provisioner names (a StorageClass `provisioner`) and the volume source key of the
+/// plugin behind each (SEMANTICS §7). `cephfs`, `flexVolume` and `gitRepo` never provisioned.
+pub const IN_TREE_PROVISIONERS: [(&str, &str); 14] = [
+    ("kubernetes.io/aws-ebs", "awsElasticBlockStore"),
+    ("kubernetes.io/azure-disk", "azureDisk"),
+    ("kubernetes.io/azure-file", "azureFile"),
+    ("kubernetes.io/cinder", "cinder"),
+    ("kubernetes.io/flocker", "flocker"),
+    ("kubernetes.io/gce-pd", "gcePersistentDisk"),
+    ("kubernetes.io/glusterfs", "glusterfs"),
+    ("kubernetes.io/photon-pd", "photonPersistentDisk"),
+    ("kubernetes.io/portworx-volume", "portworxVolume"),
+    ("kubernetes.io/quobyte", "quobyte"),
+    ("kubernetes.io/rbd", "rbd"),
+    ("kubernetes.io/scaleio", "scaleIO"),
+    ("kubernetes.io/storageos", "storageos"),
+    ("kubernetes.io/vsphere-volume", "vsphereVolume"),
+];
+
+/// The deprecated or removed in-tree plugin behind the in-tree provisioner `name`
+/// (`kubernetes.io/aws-ebs` → `awsElasticBlockStore`).
+#[must_use]
+pub fn in_tree_provisioner(name: &str) -> Option<&'static InTreeSource> {
+    IN_TREE_PROVISIONERS
+        .iter()
+        .find(|(provisioner, _)| *provisioner == name)
+        .and_then(|(_, key)| in_tree_source(key))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{IN_TREE_SOURCES, in_tree_source};

@@ -684,4 +684,14 @@ impl<'a> Index<'a> {
             }
         }
     }
+
+    /// A CSIDriver object (`storage.k8s.io`) named `name` in the manifests or cluster objects.
+    #[must_use]
+    pub fn csi_driver(&self, name: &str) -> Option<&Object<'a>> {
+        self.model.objects.iter().find(|object| {
+            object.key.group == "storage.k8s.io"
+                && object.key.kind == "CSIDriver"
+                && object.key.name == name
+        })
+    }
 }

@@ -81,11 +81,13 @@ pub const IN_TREE_SOURCES: [InTreeSource; 17] = [
         Removal::Migrated,
         Some("disk.csi.azure.com"),
     ),
-    // The documentation still lists it as deprecated, not removed (SEMANTICS §11).
+    // SEMANTICS §11 left this open; the in-tree code went with the Azure cloud provider in
+    // v1.30 (kubernetes/kubernetes#124794; kubernetes/website volumes.md: "removed entirely in
+    // the v1.30 release"). CSI migration (GA 1.26) still serves it.
     source(
         "azureFile",
         Some(21),
-        None,
+        Some(30),
         Removal::Migrated,
         Some("file.csi.azure.com"),
     ),
@@ -166,10 +168,12 @@ pub const IN_TREE_SOURCES: [InTreeSource; 17] = [
         Removal::NonFunctional,
         None,
     ),
+    // Removed with the vSphere cloud provider in v1.30 (same sources as azureFile); CSI
+    // migration (GA 1.26) still serves it.
     source(
         "vsphereVolume",
         None,
-        None,
+        Some(30),
         Removal::Migrated,
         Some("csi.vsphere.vmware.com"),
     ),
@@ -181,25 +185,42 @@ pub fn in_tree_source(key: &str) -> Option<&'static InTreeSource> {
     IN_TREE_SOURCES.iter().find(|source| source.key == key)
 }
 
-/// In-tree provisioner names that CSI migration routes to a CSI driver (SEMANTICS §7): a class
-/// with one of them still provisions, through the driver.
-pub const MIGRATED_PROVISIONERS: [(&str, &str); 7] = [
-    ("kubernetes.io/aws-ebs", "ebs.csi.aws.com"),
-    ("kubernetes.io/gce-pd", "pd.csi.storage.gke.io"),
-    ("kubernetes.io/azure-disk", "disk.csi.azure.com"),
-    ("kubernetes.io/azure-file", "file.csi.azure.com"),
-    ("kubernetes.io/cinder", "cinder.csi.openstack.org"),
-    ("kubernetes.io/vsphere-volume", "csi.vsphere.vmware.com"),
-    ("kubernetes.io/portworx-volume", "pxd.portworx.com"),
+/// In-tree provisioner names (a StorageClass `provisioner`) and the volume source key of the
+/// plugin behind each (SEMANTICS §7). `cephfs`, `flexVolume` and `gitRepo` never provisioned.
+pub const IN_TREE_PROVISIONERS: [(&str, &str); 14] = [
+    ("kubernetes.io/aws-ebs", "awsElasticBlockStore"),
+    ("kubernetes.io/azure-disk", "azureDisk"),
+    ("kubernetes.io/azure-file", "azureFile"),
+    ("kubernetes.io/cinder", "cinder"),
+    ("kubernetes.io/flocker", "flocker"),
+    ("kubernetes.io/gce-pd", "gcePersistentDisk"),
+    ("kubernetes.io/glusterfs", "glusterfs"),
+    ("kubernetes.io/photon-pd", "photonPersistentDisk"),
+    ("kubernetes.io/portworx-volume", "portworxVolume"),
+    ("kubernetes.io/quobyte", "quobyte"),
+    ("kubernetes.io/rbd", "rbd"),
+    ("kubernetes.io/scaleio", "scaleIO"),
+    ("kubernetes.io/storageos", "storageos"),
+    ("kubernetes.io/vsphere-volume", "vsphereVolume"),
 ];
 
-/// The CSI driver CSI migration routes an in-tree provisioner to.
+/// The deprecated or removed in-tree plugin behind the in-tree provisioner `name`
+/// (`kubernetes.io/aws-ebs` → `awsElasticBlockStore`).
+#[must_use]
+pub fn in_tree_provisioner(name: &str) -> Option<&'static InTreeSource> {
+    IN_TREE_PROVISIONERS
+        .iter()
+        .find(|(provisioner, _)| *provisioner == name)
+        .and_then(|(_, key)| in_tree_source(key))
+}
+
+/// The CSI driver that CSI migration routes an in-tree provisioner to (SEMANTICS §7): a class
+/// with a migrated provisioner still provisions, through the driver.
 #[must_use]
 pub fn migrated_provisioner(provisioner: &str) -> Option<&'static str> {
-    MIGRATED_PROVISIONERS
-        .iter()
-        .find(|(in_tree, _)| *in_tree == provisioner)
-        .map(|(_, driver)| *driver)
+    in_tree_provisioner(provisioner)
+        .filter(|source| source.migrated)
+        .and_then(|source| source.csi_driver)
 }
 
 #[cfg(test)]

@@ -43,6 +43,15 @@ impl<'a> StorageClass<'a> {
         self.volume_binding_mode
             .is_some_and(|mode| mode.value == "WaitForFirstConsumer")
     }
+
+    /// Whether the class binds and provisions claims at once: `volumeBindingMode` is
+    /// `Immediate`, or absent and defaulted to it (SEMANTICS §3.5). An invalid or placeholder
+    /// mode is neither.
+    #[must_use]
+    pub fn binds_immediately(&self) -> bool {
+        self.volume_binding_mode
+            .is_none_or(|mode| mode.value == "Immediate")
+    }
 }
 
 /// The default-class annotations present on a class, in the order written.

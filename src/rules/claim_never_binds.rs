@@ -197,7 +197,10 @@ fn check(claim: &Claim<'_>, cx: &mut RuleContext<'_, '_>) {
     let help = help(claim, plan, cause);
     let planned = cx.plan.for_claim(claim.id).count();
     let mut report = cx
-        .report(span, format!("{} stays Pending: {chain}", subject(claim, plan)))
+        .report(
+            span,
+            format!("{} stays Pending: {chain}", subject(claim, plan)),
+        )
         .help(help);
     for (span, label) in labels {
         report = report.label(span, label);

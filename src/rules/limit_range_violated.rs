@@ -93,7 +93,10 @@ fn check(claim: &Claim<'_>, cx: &mut RuleContext<'_, '_>) {
         _ => "request at most the LimitRange's `max`, or raise the `max`",
     };
     let mut report = cx
-        .report(span, format!("creating {subject} is refused: {}", reason.text))
+        .report(
+            span,
+            format!("creating {subject} is refused: {}", reason.text),
+        )
         .help(help);
     for related in &reason.related {
         report = report.label(related.span, related.label.clone());

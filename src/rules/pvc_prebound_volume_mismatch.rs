@@ -75,7 +75,13 @@ declare_rule! {
 }
 
 /// The `volume-mismatch` kinds that hold whatever the creation order.
-const STATIC_KINDS: [&str; 5] = ["claimed", "capacity", "class", "volume-mode", "access-modes"];
+const STATIC_KINDS: [&str; 5] = [
+    "claimed",
+    "capacity",
+    "class",
+    "volume-mode",
+    "access-modes",
+];
 
 fn check(claim: &Claim<'_>, cx: &mut RuleContext<'_, '_>) {
     let Some((plan, reason, kind)) = cx.plan.for_claim(claim.id).find_map(|plan| {
@@ -100,7 +106,10 @@ fn check(claim: &Claim<'_>, cx: &mut RuleContext<'_, '_>) {
     let mut report = cx
         .report(
             reason.at.unwrap_or(volume.span),
-            format!("{} can never bind the volume it names: {mismatch}", subject(claim, plan)),
+            format!(
+                "{} can never bind the volume it names: {mismatch}",
+                subject(claim, plan)
+            ),
         )
         .help(help(kind));
     for related in &reason.related {
@@ -118,7 +127,10 @@ fn check(claim: &Claim<'_>, cx: &mut RuleContext<'_, '_>) {
 fn subject(claim: &Claim<'_>, plan: &ClaimPlan) -> String {
     match claim.origin {
         ClaimOrigin::StatefulSetTemplate { .. } => {
-            format!("claim template `{}`", claim.name.map_or("", |name| name.value))
+            format!(
+                "claim template `{}`",
+                claim.name.map_or("", |name| name.value)
+            )
         }
         _ => format!("claim `{}`", plan.name),
     }
@@ -137,9 +149,15 @@ fn claim_ref_is_complete(reason: &Reason, cx: &RuleContext<'_, '_>) -> bool {
 
 fn help(kind: &str) -> &'static str {
     match kind {
-        "claimed" => "point `volumeName` at a free volume, or make the volume's `claimRef` name this claim",
-        "capacity" => "request at most the volume's capacity, or point `volumeName` at a volume large enough",
-        "class" => "give the claim the volume's class (`storageClassName: \"\"` for a volume without one)",
+        "claimed" => {
+            "point `volumeName` at a free volume, or make the volume's `claimRef` name this claim"
+        }
+        "capacity" => {
+            "request at most the volume's capacity, or point `volumeName` at a volume large enough"
+        }
+        "class" => {
+            "give the claim the volume's class (`storageClassName: \"\"` for a volume without one)"
+        }
         "volume-mode" => "give the claim the volume's `volumeMode`",
         _ => "ask only for access modes the volume offers, or add the missing modes to the volume",
     }

@@ -123,10 +123,14 @@ fn check(claim: &Claim<'_>, cx: &mut RuleContext<'_, '_>) {
             "remove the `selector` to let `{provisioner}` provision the volume, or give the claim the class of the PersistentVolumes it should bind"
         ));
     if let Some(span) = provisioner_span {
-        report = report.label(span, format!("`{provisioner}` provisions for class `{class}`"));
+        report = report.label(
+            span,
+            format!("`{provisioner}` provisions for class `{class}`"),
+        );
     }
     if stays_pending {
-        report = report.note("no PersistentVolume in the manifests matches, so the claim stays Pending");
+        report =
+            report.note("no PersistentVolume in the manifests matches, so the claim stays Pending");
     }
     drop(report);
 }

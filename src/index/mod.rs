@@ -21,6 +21,7 @@ use crate::model::{
     VolumeSource, Workload, is_placeholder,
 };
 use crate::source::{FileId, SourceMap, Span, Spanned};
+pub use backend::ClaimBackend;
 use proximity::Proximity;
 
 /// A StorageClass that exists only in the cluster, declared in the config.

@@ -37,7 +37,7 @@ pub enum Answer {
 }
 
 /// The provisioner name that marks classes for static PVs only.
-pub const NO_PROVISIONER: &str = "kubernetes.io/no-provisioner";
+pub use crate::model::storage_class::NO_PROVISIONER;
 
 /// Decides for a class whose provisioner is `ask.provisioner`; `backend` is its model, if any.
 #[must_use]

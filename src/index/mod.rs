@@ -634,4 +634,22 @@ impl<'a> Index<'a> {
             }
         }
     }
+
+    /// Where the provisioner of the class `name` is written, for labels: the `provisioner` of
+    /// the StorageClass object of that name closest to `from` (its name when it has none),
+    /// else the config's declaration of a cluster class of that name.
+    #[must_use]
+    pub fn class_provisioner_span(&self, name: &str, from: FileId) -> Option<Span> {
+        if let Some((object, class)) = self.storage_class(name, from) {
+            return Some(
+                class
+                    .provisioner
+                    .map_or_else(|| object.meta.name_span(), |provisioner| provisioner.span),
+            );
+        }
+        self.cluster_classes
+            .iter()
+            .find(|class| class.name == name)
+            .map(|class| class.span)
+    }
 }

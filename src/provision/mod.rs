@@ -18,5 +18,5 @@ mod simulate;
 pub mod topology;
 
 pub use backend_file::BackendError;
-pub use plan::{ClaimPlan, Outcome, Plan, Reason};
+pub use plan::{ClaimPlan, Outcome, ParameterChoice, Plan, Reason};
 pub use simulate::simulate;

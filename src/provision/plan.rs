@@ -5,7 +5,9 @@
 
 use serde::Serialize;
 
+use crate::index::Index;
 use crate::model::{ClaimId, ObjectId};
+use crate::source::{FileId, Span};
 
 /// What happens to one claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -35,11 +37,27 @@ impl Outcome {
     }
 }
 
-/// Why a claim ends where it does; the code is stable, the text explains.
+/// Why a claim ends where it does; the code is stable, the text explains. Some codes carry
+/// the facts a rule points at as data:
+/// - `access-mode-unsupported`: `value` is the access mode the driver refuses;
+/// - `size-below-minimum`, `size-raised`: `value` is the minimum, `size-above-maximum` the
+///   maximum, as the backend model writes it; `parameter` is the class parameter whose value
+///   chose that limit (EBS `type`), when one did;
+/// - `data-source-unsupported`: `value` is the data source's kind (`PersistentVolumeClaim`
+///   for a clone, `VolumeSnapshot` for a restore);
+/// - `capacity-exceeded`: `value` is the pool's capacity as the model writes it;
+/// - `topology-conflict`: `object` is the pod (workload) whose node selector or affinity
+///   excludes the zones, when a pod's constraint is the cause.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reason {
     pub code: &'static str,
     pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<Box<ParameterChoice>>,
+    #[serde(skip)]
+    pub object: Option<ObjectId>,
 }
 
 impl Reason {
@@ -47,8 +65,43 @@ impl Reason {
         Self {
             code,
             text: text.into(),
+            value: None,
+            parameter: None,
+            object: None,
         }
     }
+
+    /// With the value the reason is about (see [`Reason`] for which codes carry one).
+    #[must_use]
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// With the class parameter that decided.
+    #[must_use]
+    pub fn with_parameter(mut self, parameter: Option<Box<ParameterChoice>>) -> Self {
+        self.parameter = parameter;
+        self
+    }
+
+    /// With the object the reason is about.
+    #[must_use]
+    pub fn with_object(mut self, object: Option<ObjectId>) -> Self {
+        self.object = object;
+        self
+    }
+}
+
+/// A class parameter whose value chose a backend's facts (EBS `type: io1` its size limits).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParameterChoice {
+    /// The key as the backend model names it.
+    pub key: String,
+    /// The value that applied: the class's, or the model's default.
+    pub value: String,
+    /// The class leaves the parameter out, so the default applied.
+    pub defaulted: bool,
 }
 
 /// Where a claim comes from.
@@ -68,6 +121,19 @@ pub struct ClassChoice {
     /// `explicit` (written in the claim), `default` (admission or retroactive assignment),
     /// or `none`.
     pub how: &'static str,
+}
+
+impl ClassChoice {
+    /// For messages: ``class `gp3` `` or ``the default class `gp3` ``; `None` without a class.
+    #[must_use]
+    pub fn describe(&self) -> Option<String> {
+        let name = self.name.as_deref()?;
+        Some(if self.how == "default" {
+            format!("the default class `{name}`")
+        } else {
+            format!("class `{name}`")
+        })
+    }
 }
 
 /// The fate of one claim (one per replica for StatefulSet templates).
@@ -91,6 +157,20 @@ pub struct ClaimPlan {
     #[serde(rename = "reclaimPolicy")]
     pub reclaim_policy: Option<String>,
     pub reasons: Vec<Reason>,
+}
+
+impl ClaimPlan {
+    /// A label for findings on the claim: where the provisioner of the chosen class is written
+    /// (the class object closest to `from`, or the config's cluster class), saying which class
+    /// it is and that it chose the driver.
+    #[must_use]
+    pub fn class_label(&self, index: &Index<'_>, from: FileId) -> Option<(Span, String)> {
+        let span = index.class_provisioner_span(self.class.name.as_deref()?, from)?;
+        Some((
+            span,
+            format!("{} provisions with this driver", self.class.describe()?),
+        ))
+    }
 }
 
 /// The fate of one PersistentVolume.
@@ -132,5 +212,15 @@ impl Plan {
     /// The plans of the claims that come from one claim (several for a StatefulSet template).
     pub fn for_claim(&self, claim: ClaimId) -> impl Iterator<Item = &ClaimPlan> {
         self.claims.iter().filter(move |plan| plan.claim == claim)
+    }
+
+    /// The first plan of a claim (the first replica, for a StatefulSet template) whose reasons
+    /// hold `code`, with that reason.
+    #[must_use]
+    pub fn claim_reason(&self, claim: ClaimId, code: &str) -> Option<(&ClaimPlan, &Reason)> {
+        self.for_claim(claim).find_map(|plan| {
+            let reason = plan.reasons.iter().find(|reason| reason.code == code)?;
+            Some((plan, reason))
+        })
     }
 }

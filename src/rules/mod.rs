@@ -184,7 +184,10 @@ macro_rules! rules {
 }
 
 rules! {
+    access_mode_unsupported_by_backend,
+    backend_capacity_exceeded,
     beta_storage_class_annotation,
+    clone_unsupported_by_backend,
     dangling_pvc,
     default_class_annotation_not_true,
     duplicate_key,
@@ -199,6 +202,7 @@ rules! {
     missing_api_version_or_kind,
     multiple_default_storage_classes,
     pod_claim_not_found,
+    pv_access_mode_unsupported_by_backend,
     pv_claim_ref_conflict,
     pv_claim_ref_not_found,
     pvc_limit_below_request,
@@ -209,11 +213,15 @@ rules! {
     rwo_claim_shared_by_replicas,
     rwo_claim_shared_by_workloads,
     rwop_claim_shared,
+    size_out_of_backend_range,
+    snapshot_unsupported_by_backend,
     templated_file,
     unquoted_non_string_value,
     unused_suppression,
     volume_mode_mismatch,
+    volume_mode_unsupported_by_backend,
     volume_mount_undeclared,
+    volume_topology_conflict,
     volume_unused,
     yaml_syntax_error,
 }

@@ -586,3 +586,72 @@ fn migrated_in_tree_provisioners_provision_and_removed_ones_do_not() {
     assert_eq!(gluster.outcome, Outcome::Pending);
     assert_eq!(gluster.reasons[0].code, "in-tree-provisioner");
 }
+
+#[test]
+fn drivers_round_before_checking_the_minimum() {
+    // EBS rounds 100Mi up to 1Gi, which gp3 accepts; io1 needs 4Gi even after rounding.
+    let classes = "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: gp3}\nprovisioner: ebs.csi.aws.com\n---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: io1}\nprovisioner: ebs.csi.aws.com\nparameters: {type: io1}\n";
+    let yaml = classes.to_owned()
+        + &pvc("tiny", "100Mi", "ReadWriteOnce", Some("gp3"), "")
+        + &pvc("small", "1500Mi", "ReadWriteOnce", Some("io1"), "");
+    let plan = plan(&yaml);
+    let tiny = claim(&plan, "tiny");
+    assert_eq!(tiny.outcome, Outcome::Provisioned);
+    assert_eq!(tiny.size, Some(1 << 30));
+    assert_eq!(tiny.reasons[0].code, "size-rounded");
+    let small = claim(&plan, "small");
+    assert_eq!(small.outcome, Outcome::Pending);
+    let reason = &small.reasons[0];
+    assert_eq!(reason.code, "size-below-minimum");
+    assert_eq!(reason.value.as_deref(), Some("4Gi"));
+    let choice = reason.parameter.as_deref().unwrap();
+    assert_eq!(
+        (choice.key.as_str(), choice.value.as_str()),
+        ("type", "io1")
+    );
+    assert!(!choice.defaulted);
+}
+
+#[test]
+fn clones_and_restores_need_their_own_capability_and_populators_none() {
+    let class = "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: efs}\nprovisioner: efs.csi.aws.com\n";
+    let yaml = class.to_owned()
+        + &pvc("source", "1Gi", "ReadWriteOnce", Some("efs"), "")
+        + &pvc(
+            "copy",
+            "1Gi",
+            "ReadWriteOnce",
+            Some("efs"),
+            "  dataSource: {kind: PersistentVolumeClaim, name: source}\n",
+        )
+        + &pvc(
+            "seeded",
+            "1Gi",
+            "ReadWriteOnce",
+            Some("efs"),
+            "  dataSourceRef: {apiGroup: example.com, kind: Seed, name: seed}\n",
+        );
+    let plan = plan(&yaml);
+    let copy = claim(&plan, "copy");
+    assert_eq!(copy.reasons[0].code, "data-source-unsupported");
+    assert_eq!(
+        copy.reasons[0].value.as_deref(),
+        Some("PersistentVolumeClaim")
+    );
+    assert!(
+        claim(&plan, "seeded")
+            .reasons
+            .iter()
+            .all(|reason| reason.code != "data-source-unsupported")
+    );
+}
+
+#[test]
+fn refused_access_modes_are_named() {
+    let class = "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: gp3}\nprovisioner: ebs.csi.aws.com\n";
+    let yaml = class.to_owned() + &pvc("shared", "1Gi", "ReadWriteMany", Some("gp3"), "");
+    let plan = plan(&yaml);
+    let reason = &claim(&plan, "shared").reasons[0];
+    assert_eq!(reason.code, "access-mode-unsupported");
+    assert_eq!(reason.value.as_deref(), Some("ReadWriteMany"));
+}

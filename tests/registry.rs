@@ -9,9 +9,10 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use pvlint::load::Inputs;
+use pvlint::provision::Backends;
 use pvlint::rules::{ALL, Category, MODULES, Rule};
 use pvlint::settings::Settings;
-use pvlint::source::SourceMap;
+use pvlint::source::{FileRole, SourceMap};
 
 const NOT_RULES: &[&str] = &["mod", "context", "prelude", "selector"];
 
@@ -161,8 +162,29 @@ fn findings(rule: &'static Rule, yaml: &str) -> usize {
         stdin: Some(yaml.to_owned()),
         ..Inputs::default()
     };
-    let result = pvlint::check(&inputs, &Settings::for_rule(rule), SourceMap::default());
+    let (settings, sources) = example_settings(rule);
+    let result = pvlint::check(&inputs, &settings, sources);
     result.diagnostics.len()
+}
+
+/// The settings the examples run with: the rule alone, plus the backend model of a
+/// ```` ```yaml backend ```` block of the docs, when the examples need one (a capacity pool).
+fn example_settings(rule: &'static Rule) -> (Settings, SourceMap) {
+    let mut settings = Settings::for_rule(rule);
+    let mut sources = SourceMap::default();
+    let docs = rule.documentation();
+    let fence = "```yaml backend\n";
+    if let Some(start) = docs.find(fence).map(|start| start + fence.len()) {
+        let end = docs[start..].find("```").unwrap() + start;
+        let id = sources.add(
+            format!("{}-backend.yaml", rule.code),
+            docs[start..end].into(),
+            FileRole::Config,
+        );
+        settings.backends = Backends::load(&sources, &[id])
+            .unwrap_or_else(|error| panic!("{}: backend block: {}", rule.code, error.message));
+    }
+    (settings, sources)
 }
 
 #[test]

@@ -22,6 +22,7 @@ use crate::model::{
     VolumeSource, Workload, is_placeholder,
 };
 use crate::source::{FileId, SourceMap, Span, Spanned};
+pub use backend::ClaimBackend;
 use proximity::Proximity;
 pub use snapshot::{ClaimLookup, Driver, DriverOrigin, Ordinal, SnapshotLookup};
 
@@ -693,5 +694,23 @@ impl<'a> Index<'a> {
                 && object.key.kind == "CSIDriver"
                 && object.key.name == name
         })
+    }
+
+    /// Where the provisioner of the class `name` is written, for labels: the `provisioner` of
+    /// the StorageClass object of that name closest to `from` (its name when it has none),
+    /// else the config's declaration of a cluster class of that name.
+    #[must_use]
+    pub fn class_provisioner_span(&self, name: &str, from: FileId) -> Option<Span> {
+        if let Some((object, class)) = self.storage_class(name, from) {
+            return Some(
+                class
+                    .provisioner
+                    .map_or_else(|| object.meta.name_span(), |provisioner| provisioner.span),
+            );
+        }
+        self.cluster_classes
+            .iter()
+            .find(|class| class.name == name)
+            .map(|class| class.span)
     }
 }

@@ -7,13 +7,13 @@
 
 #![warn(clippy::disallowed_methods)]
 
+pub mod attachment;
 pub mod claim;
 pub mod in_tree;
 pub mod kinds;
 pub mod meta;
 pub mod names;
 pub mod persistent_volume;
-pub mod provisioner;
 pub mod quantity;
 pub mod snapshot;
 pub mod storage_class;

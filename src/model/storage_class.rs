@@ -10,6 +10,10 @@ pub const DEFAULT_CLASS_ANNOTATIONS: [&str; 2] = [
     "storageclass.beta.kubernetes.io/is-default-class",
 ];
 
+/// The provisioner of classes for statically created PVs: it never provisions (SEMANTICS §2.1),
+/// so a claim of such a class binds only the class's PVs, local ones in the usual case.
+pub const NO_PROVISIONER: &str = "kubernetes.io/no-provisioner";
+
 /// A StorageClass with the fields rules point at.
 #[derive(Debug, Clone)]
 pub struct StorageClass<'a> {

@@ -143,6 +143,10 @@ impl Admission {
 
     /// Admits a new claim of `bytes` with class `class` in `namespace`, charging quotas; the
     /// reason is the refusal, naming the limit crossed.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the refusal is the Plan's own reason, moved into it once per refused claim"
+    )]
     pub fn admit(
         &mut self,
         namespace: &str,

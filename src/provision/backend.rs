@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::Quantity;
+use crate::model::attachment::{Attachment, DriverAttachment};
 use crate::source::Span;
 
 /// Access modes a backend provides, per volume mode.
@@ -218,6 +219,19 @@ impl Backend {
             .map(|(_, value)| value.as_str())
     }
 
+    /// How the backend's volumes reach a node: attached when `attachable`, else on one node
+    /// when its topology is node-local, else over the network.
+    #[must_use]
+    pub fn attachment(&self) -> Attachment {
+        if self.attachable {
+            Attachment::Attachable
+        } else if self.topology == Topology::NodeLocal {
+            Attachment::NodeLocal
+        } else {
+            Attachment::NotAttachable
+        }
+    }
+
     /// Compares keys or values with the backend's case rule.
     #[must_use]
     pub fn same_text(&self, a: &str, b: &str) -> bool {
@@ -253,5 +267,48 @@ impl Backends {
 
     pub fn iter(&self) -> impl Iterator<Item = &Backend> {
         self.models.iter()
+    }
+}
+
+impl DriverAttachment for Backends {
+    /// By the driver's model; [`Attachment::Unknown`] when there is none.
+    fn attachment(&self, driver: &str) -> Attachment {
+        self.find(driver)
+            .map_or(Attachment::Unknown, Backend::attachment)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_models_tell_how_volumes_reach_a_node() {
+        let backends = Backends::embedded();
+        let cases = [
+            ("ebs.csi.aws.com", Attachment::Attachable),
+            ("kubernetes.io/aws-ebs", Attachment::Attachable),
+            ("pd.csi.storage.gke.io", Attachment::Attachable),
+            ("disk.csi.azure.com", Attachment::Attachable),
+            ("rbd.csi.ceph.com", Attachment::Attachable),
+            ("cinder.csi.openstack.org", Attachment::Attachable),
+            ("kubernetes.io/vsphere-volume", Attachment::Attachable),
+            ("driver.longhorn.io", Attachment::Attachable),
+            ("nfs.csi.k8s.io", Attachment::NotAttachable),
+            ("efs.csi.aws.com", Attachment::NotAttachable),
+            ("kubernetes.io/azure-file", Attachment::NotAttachable),
+            ("cephfs.csi.ceph.com", Attachment::NotAttachable),
+            ("nfs.csi.ceph.com", Attachment::NotAttachable),
+            ("rancher.io/local-path", Attachment::NodeLocal),
+            ("openebs.io/local", Attachment::NodeLocal),
+            ("topolvm.cybozu.com", Attachment::NodeLocal),
+            ("hostpath.csi.k8s.io", Attachment::NodeLocal),
+            ("k8s.io/minikube-hostpath", Attachment::NodeLocal),
+            ("kubernetes.io/no-provisioner", Attachment::NodeLocal),
+            ("example.com/custom", Attachment::Unknown),
+        ];
+        for (driver, expected) in cases {
+            assert_eq!(backends.attachment(driver), expected, "{driver}");
+        }
     }
 }

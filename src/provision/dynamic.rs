@@ -7,14 +7,10 @@ use crate::load::tree::Node;
 use crate::model::Quantity;
 use crate::model::in_tree::migrated_provisioner;
 use crate::provision::backend::Backend;
-use crate::provision::plan::Reason;
+use crate::provision::plan::{ParameterChoice, Reason};
 
 /// What the provisioner is asked for.
 #[derive(Debug)]
-#[expect(
-    clippy::struct_excessive_bools,
-    reason = "independent facts of one claim and class, each read by one check"
-)]
 pub struct Ask<'r> {
     pub provisioner: &'r str,
     pub parameters: &'r BTreeMap<String, String>,
@@ -23,7 +19,8 @@ pub struct Ask<'r> {
     pub bytes: i128,
     pub waits_for_consumer: bool,
     pub has_selector: bool,
-    pub has_data_source: bool,
+    /// The kind of the claim's `dataSourceRef` (else `dataSource`), when it has one.
+    pub data_source: Option<&'r str>,
 }
 
 /// The provisioner's answer.
@@ -38,7 +35,7 @@ pub enum Answer {
 }
 
 /// The provisioner name that marks classes for static PVs only.
-pub const NO_PROVISIONER: &str = "kubernetes.io/no-provisioner";
+pub use crate::model::storage_class::NO_PROVISIONER;
 
 /// Decides for a class whose provisioner is `ask.provisioner`; `backend` is its model, if any.
 #[must_use]
@@ -109,13 +106,16 @@ fn capability_refusal(ask: &Ask<'_>, backend: &Backend) -> Option<Reason> {
         .find(|mode| !offered.iter().any(|o| o == *mode))
     {
         let volume_mode = if ask.block { "Block" } else { "Filesystem" };
-        return Some(Reason::new(
-            "access-mode-unsupported",
-            format!(
-                "`{}` does not provide `{mode}` for `{volume_mode}` volumes",
-                backend.name
-            ),
-        ));
+        return Some(
+            Reason::new(
+                "access-mode-unsupported",
+                format!(
+                    "`{}` does not provide `{mode}` for `{volume_mode}` volumes",
+                    backend.name
+                ),
+            )
+            .value(*mode),
+        );
     }
     if backend.requires_consumer && !ask.waits_for_consumer {
         return Some(Reason::new(
@@ -126,13 +126,24 @@ fn capability_refusal(ask: &Ask<'_>, backend: &Backend) -> Option<Reason> {
             ),
         ));
     }
-    if ask.has_data_source && !backend.clones && !backend.snapshots {
-        return Some(Reason::new(
+    data_source_refusal(ask.data_source?, backend)
+}
+
+/// A clone needs `clones`, a restore `snapshots` (SEMANTICS §6.2, §6.3); other kinds are
+/// filled by a volume populator, not the driver (§6.4).
+fn data_source_refusal(kind: &str, backend: &Backend) -> Option<Reason> {
+    let text = match kind {
+        "PersistentVolumeClaim" if !backend.clones => "cannot clone volumes",
+        "VolumeSnapshot" if !backend.snapshots => "cannot restore snapshots",
+        _ => return None,
+    };
+    Some(
+        Reason::new(
             "data-source-unsupported",
-            format!("`{}` can neither clone nor restore snapshots", backend.name),
-        ));
-    }
-    None
+            format!("`{}` {text}", backend.name),
+        )
+        .value(kind),
+    )
 }
 
 fn size(ask: &Ask<'_>, backend: &Backend) -> Answer {
@@ -147,30 +158,9 @@ fn size(ask: &Ask<'_>, backend: &Backend) -> Answer {
         };
     }
     let limits = backend.size_limits(ask.parameters);
+    // Drivers round the request up to their allocation unit first; the minimum and maximum
+    // apply to the rounded size (EBS rounds 100Mi to 1Gi, which gp3 accepts).
     let mut bytes = ask.bytes;
-    if let Some(min) = limits.min.as_ref().and_then(Quantity::ceil_integer)
-        && bytes < min
-    {
-        if !backend.size.raise_to_min {
-            return Answer::Refused(Reason::new(
-                "size-below-minimum",
-                format!(
-                    "`{}` needs at least {} here",
-                    backend.name,
-                    show(limits.min.as_ref())
-                ),
-            ));
-        }
-        notes.push(Reason::new(
-            "size-raised",
-            format!(
-                "`{}` raises the size to its minimum of {}",
-                backend.name,
-                show(limits.min.as_ref())
-            ),
-        ));
-        bytes = min;
-    }
     if let Some(step) = backend.size.step.as_ref().and_then(Quantity::ceil_integer)
         && step > 0
         && bytes % step != 0
@@ -185,19 +175,76 @@ fn size(ask: &Ask<'_>, backend: &Backend) -> Answer {
             ),
         ));
     }
-    if let Some(max) = limits.max.as_ref().and_then(Quantity::ceil_integer)
-        && bytes > max
+    if let Some(min) = limits.min.as_ref()
+        && let Some(min_bytes) = min.ceil_integer()
+        && bytes < min_bytes
     {
-        return Answer::Refused(Reason::new(
-            "size-above-maximum",
-            format!(
-                "`{}` provides at most {} here",
-                backend.name,
-                show(limits.max.as_ref())
-            ),
-        ));
+        let parameter = size_parameter(ask, backend, |limits| limits.min.is_some());
+        if !backend.size.raise_to_min {
+            return Answer::Refused(
+                Reason::new(
+                    "size-below-minimum",
+                    format!("`{}` needs at least {} here", backend.name, show(Some(min))),
+                )
+                .value(min.as_written())
+                .parameter(parameter),
+            );
+        }
+        notes.push(
+            Reason::new(
+                "size-raised",
+                format!(
+                    "`{}` raises the size to its minimum of {}",
+                    backend.name,
+                    show(Some(min))
+                ),
+            )
+            .value(min.as_written())
+            .parameter(parameter),
+        );
+        bytes = min_bytes;
+    }
+    if let Some(max) = limits.max.as_ref()
+        && max.ceil_integer().is_some_and(|max| bytes > max)
+    {
+        let parameter = size_parameter(ask, backend, |limits| limits.max.is_some());
+        return Answer::Refused(
+            Reason::new(
+                "size-above-maximum",
+                format!(
+                    "`{}` provides at most {} here",
+                    backend.name,
+                    show(Some(max))
+                ),
+            )
+            .value(max.as_written())
+            .parameter(parameter),
+        );
     }
     Answer::Volume { bytes, notes }
+}
+
+/// The class parameter whose value chose a size limit (`sets` tells whether the chosen
+/// value's limits set it), when the model sizes by a parameter.
+fn size_parameter(
+    ask: &Ask<'_>,
+    backend: &Backend,
+    sets: impl Fn(&crate::provision::backend::SizeLimits) -> bool,
+) -> Option<Box<ParameterChoice>> {
+    let by = backend.size.by_parameter.as_ref()?;
+    let written = backend.parameter(ask.parameters, &by.parameter);
+    let value = written.or(by.default_value.as_deref())?;
+    let limits = by
+        .values
+        .iter()
+        .find_map(|(key, limits)| backend.same_text(key, value).then_some(limits))?;
+    sets(limits)
+        .then(|| ParameterChoice {
+            key: by.parameter.clone(),
+            value: value.to_owned(),
+            defaulted: written.is_none(),
+        })
+        .map(Box::new)
 }
 
 fn show(quantity: Option<&Quantity>) -> String {

@@ -18,5 +18,5 @@ mod simulate;
 pub mod topology;
 
 pub use backend_file::BackendError;
-pub use plan::{ClaimPlan, Outcome, Plan, PodPlan, Reason, Related};
+pub use plan::{ClaimPlan, Outcome, ParameterChoice, Plan, PodPlan, Reason, Related};
 pub use simulate::simulate;

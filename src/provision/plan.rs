@@ -5,8 +5,9 @@
 
 use serde::Serialize;
 
+use crate::index::Index;
 use crate::model::{ClaimId, ObjectId};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 /// What happens to one claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -36,7 +37,17 @@ impl Outcome {
     }
 }
 
-/// Why a claim ends where it does; the code is stable, the text explains.
+/// Why a claim ends where it does; the code is stable, the text explains. Some codes carry
+/// the facts a rule points at as data:
+/// - `access-mode-unsupported`: `value` is the access mode the driver refuses;
+/// - `size-below-minimum`, `size-raised`: `value` is the minimum, `size-above-maximum` the
+///   maximum, as the backend model writes it; `parameter` is the class parameter whose value
+///   chose that limit (EBS `type`), when one did;
+/// - `data-source-unsupported`: `value` is the data source's kind (`PersistentVolumeClaim`
+///   for a clone, `VolumeSnapshot` for a restore);
+/// - `capacity-exceeded`: `value` is the pool's capacity as the model writes it;
+/// - `topology-conflict`: `object` is the pod (workload) whose node selector or affinity
+///   excludes the zones, when a pod's constraint is the cause.
 ///
 /// `kind`, `at` and `related` are optional facts for the rules that turn reasons into
 /// findings: which check of a code failed, where in the claim or pod the reason applies, and
@@ -59,6 +70,12 @@ pub struct Reason {
     /// Nodes of other objects the reason is about.
     #[serde(skip)]
     pub related: Vec<Related>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<Box<ParameterChoice>>,
+    #[serde(skip)]
+    pub object: Option<ObjectId>,
 }
 
 impl Reason {
@@ -69,6 +86,9 @@ impl Reason {
             text: text.into(),
             at: None,
             related: Vec::new(),
+            value: None,
+            parameter: None,
+            object: None,
         }
     }
 
@@ -96,6 +116,27 @@ impl Reason {
         });
         self
     }
+
+    /// Sets the value the reason is about (see [`Reason`] for which codes carry one).
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets the class parameter that decided.
+    #[must_use]
+    pub fn parameter(mut self, parameter: Option<Box<ParameterChoice>>) -> Self {
+        self.parameter = parameter;
+        self
+    }
+
+    /// Sets the object the reason is about.
+    #[must_use]
+    pub fn object(mut self, object: Option<ObjectId>) -> Self {
+        self.object = object;
+        self
+    }
 }
 
 /// How the PV controller's `VolumeMismatch` event starts; `volume-mismatch` reason texts start
@@ -111,6 +152,17 @@ pub struct Related {
     pub span: Span,
     /// What the node shows, as a label text.
     pub label: String,
+}
+
+/// A class parameter whose value chose a backend's facts (EBS `type: io1` its size limits).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParameterChoice {
+    /// The key as the backend model names it.
+    pub key: String,
+    /// The value that applied: the class's, or the model's default.
+    pub value: String,
+    /// The class leaves the parameter out, so the default applied.
+    pub defaulted: bool,
 }
 
 /// Where a claim comes from.
@@ -130,6 +182,19 @@ pub struct ClassChoice {
     /// `explicit` (written in the claim), `default` (admission or retroactive assignment),
     /// or `none`.
     pub how: &'static str,
+}
+
+impl ClassChoice {
+    /// For messages: ``class `gp3` `` or ``the default class `gp3` ``; `None` without a class.
+    #[must_use]
+    pub fn describe(&self) -> Option<String> {
+        let name = self.name.as_deref()?;
+        Some(if self.how == "default" {
+            format!("the default class `{name}`")
+        } else {
+            format!("class `{name}`")
+        })
+    }
 }
 
 /// The fate of one claim (one per replica for StatefulSet templates).
@@ -157,6 +222,20 @@ pub struct ClaimPlan {
     /// (`WaitForFirstConsumer`), so it follows the pod instead of pinning it to a node.
     #[serde(skip)]
     pub follows_pod: bool,
+}
+
+impl ClaimPlan {
+    /// A label for findings on the claim: where the provisioner of the chosen class is written
+    /// (the class object closest to `from`, or the config's cluster class), saying which class
+    /// it is and that it chose the driver.
+    #[must_use]
+    pub fn class_label(&self, index: &Index<'_>, from: FileId) -> Option<(Span, String)> {
+        let span = index.class_provisioner_span(self.class.name.as_deref()?, from)?;
+        Some((
+            span,
+            format!("{} provisions with this driver", self.class.describe()?),
+        ))
+    }
 }
 
 /// The fate of one PersistentVolume.
@@ -215,5 +294,15 @@ impl Plan {
             .binary_search_by_key(&object, |pod| pod.object)
             .ok()
             .and_then(|at| self.pods.get(at))
+    }
+
+    /// The first plan of a claim (the first replica, for a StatefulSet template) whose reasons
+    /// hold `code`, with that reason.
+    #[must_use]
+    pub fn claim_reason(&self, claim: ClaimId, code: &str) -> Option<(&ClaimPlan, &Reason)> {
+        self.for_claim(claim).find_map(|plan| {
+            let reason = plan.reasons.iter().find(|reason| reason.code == code)?;
+            Some((plan, reason))
+        })
     }
 }

@@ -289,6 +289,7 @@ impl<'a> Run<'_, 'a> {
             }
         }
         if waits && !consumed {
+            plan.driver = self.class_driver(claim, &class);
             plan.outcome = Outcome::WaitingForConsumer;
             plan.reasons.push(Reason::new(
                 "waiting-for-consumer",
@@ -564,8 +565,21 @@ impl<'a> Run<'_, 'a> {
         self.classes.get(&key).and_then(Option::as_ref)
     }
 
-    /// The zones the first pod that uses the claim can run in, when it restricts them.
-    fn consumer_zones(&self, claim: &Claim<'a>) -> Option<Vec<String>> {
+    /// The driver that will provision a claim of `class`: its backend model's name, else the
+    /// class's provisioner.
+    fn class_driver(&mut self, claim: &Claim<'a>, class: &str) -> Option<String> {
+        let from = self.index.object(claim.owner).file();
+        let provisioner = self.class_facts(class, from)?.provisioner.clone()?;
+        Some(
+            self.backends
+                .find(&provisioner)
+                .map_or(provisioner, |backend| backend.name.clone()),
+        )
+    }
+
+    /// The first pod (workload) that uses the claim, and the zones it can run in, when it
+    /// restricts them.
+    fn consumer_zones(&self, claim: &Claim<'a>) -> Option<(ObjectId, Vec<String>)> {
         let owner = match claim.origin {
             ClaimOrigin::Ephemeral { .. } | ClaimOrigin::StatefulSetTemplate { .. } => {
                 Some(claim.owner)
@@ -579,7 +593,7 @@ impl<'a> Run<'_, 'a> {
         let ObjectKind::Workload(workload) = &self.index.object(owner).kind else {
             return None;
         };
-        topology::pod_zones(workload.pod.as_ref()?.node)
+        Some((owner, topology::pod_zones(workload.pod.as_ref()?.node)?))
     }
 
     /// Whether a pod will use the claim, which a `WaitForFirstConsumer` class waits for: the
@@ -664,30 +678,22 @@ impl<'a> Run<'_, 'a> {
             bytes,
             waits_for_consumer: waits,
             has_selector: claim.spec.selector.is_some(),
-            has_data_source: claim.spec.data_source.is_some()
-                || claim.spec.data_source_ref.is_some(),
+            data_source: claim
+                .spec
+                .data_source_ref
+                .or(claim.spec.data_source)
+                .map(|source| source.kind.map_or("", |kind| kind.value)),
         };
         let backend = self.backends.find(&provisioner);
         plan.driver = Some(backend.map_or(provisioner.clone(), |backend| backend.name.clone()));
         match dynamic::decide(&ask, backend) {
             Answer::Refused(reason) => plan.reasons.push(reason),
             Answer::Volume { bytes, notes } => {
-                let zones = if waits {
-                    topology::intersect(zones, self.consumer_zones(claim))
-                } else {
-                    zones
-                };
-                if let Some(zones) = &zones {
-                    match zones.as_slice() {
-                        [] => {
-                            plan.reasons.push(Reason::new(
-                                "topology-conflict",
-                                "the pod's node selector or affinity excludes every zone the class allows",
-                            ));
-                            return;
-                        }
-                        [zone] => plan.zone = Some(zone.clone()),
-                        _ => {}
+                match self.zone(claim, zones, backend, waits) {
+                    Ok(zone) => plan.zone = zone,
+                    Err(reason) => {
+                        plan.reasons.push(reason);
+                        return;
                     }
                 }
                 if let Some(backend) = backend
@@ -702,6 +708,50 @@ impl<'a> Run<'_, 'a> {
                 plan.reclaim_policy = Some(reclaim);
                 plan.reasons.extend(notes);
             }
+        }
+    }
+
+    /// The zone of a new volume (`None` when several are possible or zones are not
+    /// restricted): the class's zones, within those the backend model offers, and for a
+    /// waiting claim within the zones of its first pod. A `topology-conflict` when none is left.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the refusal is the Plan's own reason, moved into it once per refused claim"
+    )]
+    fn zone(
+        &self,
+        claim: &Claim<'a>,
+        class_zones: Option<Vec<String>>,
+        backend: Option<&Backend>,
+        waits: bool,
+    ) -> Result<Option<String>, Reason> {
+        let offered = backend.filter(|backend| !backend.zones.is_empty());
+        let class_allows_some = class_zones.as_ref().is_some_and(|zones| !zones.is_empty());
+        let zones = topology::intersect(class_zones, offered.map(|backend| backend.zones.clone()));
+        if let Some(backend) = offered
+            && class_allows_some
+            && zones.as_ref().is_some_and(Vec::is_empty)
+        {
+            return Err(Reason::new(
+                "topology-conflict",
+                format!("the class allows no zone that `{}` offers", backend.name),
+            ));
+        }
+        let consumer = if waits {
+            self.consumer_zones(claim)
+        } else {
+            None
+        };
+        let pod = consumer.as_ref().map(|(pod, _)| *pod);
+        let zones = topology::intersect(zones, consumer.map(|(_, zones)| zones));
+        match zones.as_deref() {
+            Some([]) => Err(Reason::new(
+                "topology-conflict",
+                "the pod's node selector or affinity excludes every zone the volume can be provisioned in",
+            )
+            .object(pod)),
+            Some([zone]) => Ok(Some(zone.clone())),
+            _ => Ok(None),
         }
     }
 
@@ -826,6 +876,10 @@ struct Pools {
 impl Pools {
     /// Charges `bytes` to the pool that serves `zone` (a zone's own pool, else a pool for every
     /// zone); backends without pools have no limit.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the refusal is the Plan's own reason, moved into it once per refused claim"
+    )]
     fn take(&mut self, backend: &Backend, zone: Option<&str>, bytes: i128) -> Result<(), Reason> {
         let pool = backend
             .capacity
@@ -848,11 +902,13 @@ impl Pools {
             return Err(Reason::new(
                 "capacity-exceeded",
                 format!(
-                    "`{}` has {} of capacity{place}, and earlier claims use {used} bytes of it",
+                    "`{}` has {} of capacity{place}, and earlier claims use {} of it",
                     backend.name,
-                    pool.capacity.as_written()
+                    pool.capacity.as_written(),
+                    show_bytes(*used)
                 ),
-            ));
+            )
+            .value(pool.capacity.as_written()));
         }
         *used += bytes;
         Ok(())
@@ -916,6 +972,17 @@ fn pod_references<'a>(index: &Index<'a>) -> HashMap<&'a str, Vec<bool>> {
         }
     }
     references
+}
+
+/// Bytes in the largest binary unit that divides them (`8Gi`), else plain bytes.
+fn show_bytes(bytes: i128) -> String {
+    if bytes > 0 && bytes % 1024 == 0 {
+        let kibibytes = bytes / 1024;
+        if let Ok(quantity) = Quantity::parse(&format!("{kibibytes}Ki")) {
+            return quantity.to_canonical_string();
+        }
+    }
+    bytes.to_string()
 }
 
 /// The cluster names of a claim's instances: one per replica for StatefulSet templates.

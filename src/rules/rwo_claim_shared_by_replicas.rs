@@ -10,14 +10,15 @@ declare_rule! {
     /// or a Job or CronJob with `parallelism` above 1. A StatefulSet's `volumeClaimTemplates`
     /// are not concerned: each replica gets its own claim.
     ///
-    /// It reports only when the claim's volume is known to be attached to a node: its
-    /// StorageClass's provisioner (or the default class's, when it names none) or the CSI
-    /// driver or source of the PersistentVolume it is bound to is a block-storage backend such
-    /// as `ebs.csi.aws.com`, `pd.csi.storage.gke.io`, `disk.csi.azure.com`, `rbd.csi.ceph.com`
-    /// or `driver.longhorn.io`. Network file systems (NFS, EFS, Azure Files, CephFS) are not
-    /// attached, and node-local volumes (`local`, `hostPath`, PVs with `nodeAffinity`,
-    /// `rancher.io/local-path`, `openebs.io/local`, TopoLVM) draw every pod to their node, so
-    /// sharing works there.
+    /// It reports only when the claim's volume is known to be attached to a node: the backend
+    /// model of its StorageClass's provisioner (or the default class's, when it names none),
+    /// or of the CSI driver of the PersistentVolume it is bound to, says `attachable: true`
+    /// (`ebs.csi.aws.com`, `pd.csi.storage.gke.io`, `disk.csi.azure.com`, `rbd.csi.ceph.com`,
+    /// `driver.longhorn.io`, …), or the PV's in-tree source is an attachable plugin
+    /// (`awsElasticBlockStore`, `rbd`, `iscsi`, …). Network file systems (NFS, EFS, Azure
+    /// Files, CephFS) are not attached, and node-local volumes (`local`, `hostPath`, PVs with
+    /// `nodeAffinity`, models with `topology: node-local` such as `rancher.io/local-path`,
+    /// `openebs.io/local`, TopoLVM) draw every pod to their node, so sharing works there.
     ///
     /// ## Why is this bad?
     /// The scheduler does not enforce `ReadWriteOnce`; the attach/detach controller does, and
@@ -89,12 +90,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Known problems
-    /// Until backends are modelled, pvlint knows only a short list of provisioners and CSI
-    /// drivers. A claim whose backend it cannot tell (an unlisted provisioner, a class defined
-    /// only in the cluster without `provisioner` in `cluster.storage-classes`, a claim without
-    /// a class when no default class is known, a placeholder) is not reported. Declare the
-    /// cluster's classes with their provisioner and `default: true` under
-    /// `cluster.storage-classes` to have such claims checked.
+    /// A claim whose backend pvlint cannot tell (a provisioner without a backend model, a
+    /// class defined only in the cluster without `provisioner` in `cluster.storage-classes`, a
+    /// claim without a class when no default class is known, a placeholder) is not reported.
+    /// Declare the cluster's classes with their provisioner and `default: true` under
+    /// `cluster.storage-classes`, and add a model for your driver with `--backend`, to have
+    /// such claims checked. The in-tree `kubernetes.io/rbd` provisioner has no model (it was
+    /// removed in Kubernetes 1.31 and never migrated, SEMANTICS §7).
     ///
     /// Any `nodeAffinity` on the bound PersistentVolume counts as pinning it to a node, even a
     /// zone-wide one. Pods that a node selector or affinity already keeps on a single node,
@@ -131,7 +133,7 @@ fn check(object: &Object<'_>, workload: &Workload<'_>, cx: &mut RuleContext<'_, 
         if !cx.index.same_tree(object.file(), claim_file) {
             continue;
         }
-        let Some(backend) = cx.index.single_node_backend(claim) else {
+        let Some(backend) = cx.index.single_node_backend(claim, &cx.settings.backends) else {
             continue;
         };
         let backend = backend.name.to_owned();

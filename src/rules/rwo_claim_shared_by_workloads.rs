@@ -10,9 +10,10 @@ declare_rule! {
     /// overlay) count as one workload.
     ///
     /// As for PVL404, it reports only when the claim's volume is known to be attached to a
-    /// node (a block-storage provisioner or PersistentVolume source such as `ebs.csi.aws.com`,
-    /// `pd.csi.storage.gke.io`, `disk.csi.azure.com`, `rbd.csi.ceph.com`,
-    /// `driver.longhorn.io`), and not when it is a network file system or pinned to one node.
+    /// node (the backend model of its provisioner or CSI driver says `attachable: true`, as for
+    /// `ebs.csi.aws.com`, `pd.csi.storage.gke.io`, `disk.csi.azure.com`, `rbd.csi.ceph.com`,
+    /// `driver.longhorn.io`, or its PV has an attachable in-tree source), and not when it is a
+    /// network file system or pinned to one node.
     ///
     /// ## Why is this bad?
     /// Nothing keeps the pods of two workloads on the same node. Once one of them has attached
@@ -117,8 +118,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Known problems
-    /// pvlint knows only a short list of backends (see PVL404): claims whose backend it cannot
-    /// tell are not reported. Workloads kept on one node by node selectors or pod affinity,
+    /// Claims whose backend pvlint cannot tell (no backend model, see PVL404) are not
+    /// reported. Workloads kept on one node by node selectors or pod affinity,
     /// and workloads that never run at the same time (a Job run while the Deployment is scaled
     /// to zero), are reported all the same.
     ///
@@ -150,7 +151,7 @@ fn check(object: &Object<'_>, _: &Workload<'_>, cx: &mut RuleContext<'_, '_>) {
         let Some(first_object) = first.workload() else {
             continue;
         };
-        let Some(backend) = index.single_node_backend(claim) else {
+        let Some(backend) = index.single_node_backend(claim, &cx.settings.backends) else {
             continue;
         };
         let first_key = &index.object(first_object).key;

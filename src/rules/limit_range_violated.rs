@@ -1,4 +1,3 @@
-use crate::provision::Outcome;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -66,13 +65,8 @@ declare_rule! {
 }
 
 fn check(claim: &Claim<'_>, cx: &mut RuleContext<'_, '_>) {
-    let Some((plan, reason)) = cx.plan.for_claim(claim.id).find_map(|plan| {
-        let reason = plan
-            .reasons
-            .iter()
-            .find(|reason| reason.code == "limit-range")?;
-        (plan.outcome == Outcome::Rejected).then_some((plan, reason))
-    }) else {
+    // Admission refusals end the claim's plan as `Rejected`.
+    let Some((plan, reason)) = cx.plan.claim_reason(claim.id, "limit-range") else {
         return;
     };
     let span = claim.spec.request.as_ref().map_or_else(

@@ -1,4 +1,3 @@
-use crate::provision::Outcome;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -80,13 +79,8 @@ declare_rule! {
 }
 
 fn check(claim: &Claim<'_>, cx: &mut RuleContext<'_, '_>) {
-    let Some((plan, reason)) = cx.plan.for_claim(claim.id).find_map(|plan| {
-        let reason = plan
-            .reasons
-            .iter()
-            .find(|reason| reason.code == "quota-exceeded")?;
-        (plan.outcome == Outcome::Rejected).then_some((plan, reason))
-    }) else {
+    // Admission refusals end the claim's plan as `Rejected`.
+    let Some((plan, reason)) = cx.plan.claim_reason(claim.id, "quota-exceeded") else {
         return;
     };
     let name = claim.name.map_or(claim.spec.anchor, |name| name.span);

@@ -64,6 +64,15 @@ fn main() -> std::io::Result<()> {
         let dir = out.join(&namespace).join(&app);
         std::fs::create_dir_all(&dir)?;
         let defect = rng.below(20) == 0;
+        if index % 20 == 0 {
+            let quota = format!(
+                "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: storage\n  namespace: {namespace}\nspec:\n  hard:\n    requests.storage: 10Ti\n    persistentvolumeclaims: \"100\"\n"
+            );
+            let team = out.join(&namespace);
+            std::fs::create_dir_all(&team)?;
+            bytes += quota.len();
+            std::fs::write(team.join("quota.yaml"), quota)?;
+        }
         let (name, text) = if index % 10 == 9 {
             ("app.json", app_json(&mut rng, &namespace, &app))
         } else {
@@ -86,6 +95,9 @@ fn write_classes(out: &PathBuf) -> std::io::Result<()> {
             text,
             "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: {class}\nprovisioner: {provisioner}\nvolumeBindingMode: WaitForFirstConsumer\nallowVolumeExpansion: true\n"
         );
+        if provisioner == "rbd.csi.ceph.com" {
+            text.push_str("parameters:\n  clusterID: ceph\n  pool: kubernetes\n");
+        }
     }
     std::fs::create_dir_all(out)?;
     std::fs::write(out.join("storage-classes.yaml"), text)
@@ -107,14 +119,20 @@ fn app_manifests(rng: &mut Rng, namespace: &str, app: &str, defect: bool) -> Str
     } else {
         "data"
     };
-    let mut text = format!(
-        "# {app}: generated\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {app}-data\n  namespace: {namespace}\n  labels:\n    app: {app}\n    tier: \"backend\"\nspec:\n  accessModes:\n    - ReadWriteOnce\n  storageClassName: {class}\n  resources:\n    requests:\n      storage: {size}\n"
-    );
+    let variant = rng.below(3);
+    // A StatefulSet brings its own claims from its templates.
+    let mut text = if variant == 1 {
+        format!("# {app}: generated\n")
+    } else {
+        format!(
+            "# {app}: generated\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {app}-data\n  namespace: {namespace}\n  labels:\n    app: {app}\n    tier: \"backend\"\nspec:\n  accessModes:\n    - ReadWriteOnce\n  storageClassName: {class}\n  resources:\n    requests:\n      storage: {size}\n"
+        )
+    };
     let containers = format!(
         "      containers:\n        - name: main\n          image: registry.example.com/{app}:1.{}.0\n          resources:\n            requests: {{ cpu: 100m, memory: 128Mi }}\n          volumeMounts:\n            - name: {mount}\n              mountPath: /var/lib/{app}\n            - name: config\n              mountPath: /etc/{app}\n              readOnly: true\n",
         rng.below(30)
     );
-    match rng.below(3) {
+    match variant {
         0 => {
             let _ = write!(
                 text,
@@ -133,7 +151,7 @@ fn app_manifests(rng: &mut Rng, namespace: &str, app: &str, defect: bool) -> Str
         _ => {
             let _ = write!(
                 text,
-                "---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {app}-migrate\n  namespace: {namespace}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n{containers}      volumes:\n        - name: data\n          persistentVolumeClaim:\n            claimName: {app}-data\n        - name: config\n          configMap:\n            name: {app}-config\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: {app}-static\nspec:\n  capacity:\n    storage: {}Gi\n  accessModes: [ReadWriteOnce]\n  persistentVolumeReclaimPolicy: Retain\n  storageClassName: \"\"\n  csi:\n    driver: ebs.csi.aws.com\n    volumeHandle: vol-{:016x}\n---\napiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: storage\n  namespace: {namespace}\nspec:\n  hard:\n    requests.storage: 500Gi\n    persistentvolumeclaims: \"20\"\n",
+                "---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {app}-migrate\n  namespace: {namespace}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n{containers}      volumes:\n        - name: data\n          persistentVolumeClaim:\n            claimName: {app}-data\n        - name: config\n          configMap:\n            name: {app}-config\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: {app}-static\nspec:\n  capacity:\n    storage: {}Gi\n  accessModes: [ReadWriteOnce]\n  persistentVolumeReclaimPolicy: Retain\n  storageClassName: \"\"\n  csi:\n    driver: ebs.csi.aws.com\n    volumeHandle: vol-{:016x}\n",
                 1 + rng.below(50),
                 rng.next()
             );

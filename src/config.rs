@@ -56,6 +56,9 @@ pub struct Config {
     /// Backend model files (`backends:`), relative to the config's directory. The CLI reads
     /// them; [`Config::apply`] leaves them alone.
     pub backends: Vec<PathBuf>,
+    /// Schema files for custom resources (`schemas:`: CRDs or JSON Schemas), relative to the
+    /// config's directory. The CLI reads them; [`Config::apply`] leaves them alone.
+    pub schemas: Vec<PathBuf>,
 }
 
 const KEYS: &[&str] = &[
@@ -68,6 +71,7 @@ const KEYS: &[&str] = &[
     "cluster",
     "ignore",
     "backends",
+    "schemas",
 ];
 
 /// Parses the config file `id` of `sources`. Paths in it are relative to `root`.
@@ -100,6 +104,12 @@ pub fn parse(sources: &SourceMap, id: FileId, root: &Path) -> Result<Config, Con
             "ignore" => config.ignores = ignores(value)?,
             "backends" => {
                 config.backends = strings(value)?
+                    .into_iter()
+                    .map(|(path, _)| root.join(path))
+                    .collect();
+            }
+            "schemas" => {
+                config.schemas = strings(value)?
                     .into_iter()
                     .map(|(path, _)| root.join(path))
                     .collect();

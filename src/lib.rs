@@ -27,6 +27,7 @@ pub mod model;
 pub mod provision;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod settings;
 pub mod source;
 pub mod spanned_yaml;

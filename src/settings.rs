@@ -11,6 +11,7 @@ use crate::model::ModelOptions;
 use crate::provision::Backends;
 use crate::rules::selector::Selector;
 use crate::rules::{ALL, Rule};
+use crate::schema::UserSchemas;
 use crate::source::Span;
 
 /// A config `ignore:` entry: these rules are suppressed in these files.
@@ -43,6 +44,8 @@ pub struct Settings {
     pub root: PathBuf,
     /// The backend models: the embedded ones, plus `--backend` files and config `backends:`.
     pub backends: Backends,
+    /// Schemas for custom resources from config `schemas:` (CRDs or JSON Schema files).
+    pub schemas: UserSchemas,
 }
 
 impl Default for Settings {
@@ -61,6 +64,7 @@ impl Default for Settings {
             ignores: Vec::new(),
             root: PathBuf::from("."),
             backends: Backends::embedded(),
+            schemas: UserSchemas::default(),
         }
     }
 }

@@ -78,7 +78,13 @@ fn run_case(folder: &Path, input: &Path, expect_findings: bool) -> Result<(), Fa
         let id = sources.add(relative(&config_path), text.into(), FileRole::Config);
         let mut parsed = config::parse(&sources, id, folder).map_err(|error| error.message)?;
         let backends = std::mem::take(&mut parsed.backends);
+        let schemas = std::mem::take(&mut parsed.schemas);
         parsed.apply(&mut settings, folder);
+        if !schemas.is_empty() {
+            settings.schemas = pvlint::cli::load_schemas(&mut sources, &schemas)
+                .map_err(|error| format!("{error:#}"))?
+                .map_err(|error| format!("{}: {}", sources.name(error.span.file), error.message))?;
+        }
         if !backends.is_empty() {
             settings.backends = pvlint::cli::load_backends(&mut sources, &backends)
                 .map_err(|error| format!("{error:#}"))?

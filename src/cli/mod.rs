@@ -22,6 +22,7 @@ use crate::provision::{BackendError, Backends};
 use crate::report::plan::PlanFormat;
 use crate::report::{self, Format, HumanStyle};
 use crate::rules::selector::Selector;
+use crate::schema::UserSchemas;
 use crate::settings::Settings;
 use crate::source::{FileRole, SourceMap};
 use crate::spanned_yaml::InputError;
@@ -161,6 +162,7 @@ fn settings(args: &CheckArgs, sources: &mut SourceMap) -> Result<Option<Settings
         (None, false) => config::discover(Path::new(".")),
     };
     let mut backend_files = Vec::new();
+    let mut schema_files = Vec::new();
     if let Some(path) = config_path {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read config `{}`", path.display()))?;
@@ -177,6 +179,7 @@ fn settings(args: &CheckArgs, sources: &mut SourceMap) -> Result<Option<Settings
         match config::parse(sources, id, &root) {
             Ok(mut config) => {
                 backend_files = std::mem::take(&mut config.backends);
+                schema_files = std::mem::take(&mut config.schemas);
                 config.apply(&mut settings, &root);
             }
             Err(error) => {
@@ -189,6 +192,15 @@ fn settings(args: &CheckArgs, sources: &mut SourceMap) -> Result<Option<Settings
     if !backend_files.is_empty() {
         match load_backends(sources, &backend_files)? {
             Ok(backends) => settings.backends = backends,
+            Err(error) => {
+                report_input_error(sources, error, args.color)?;
+                return Ok(None);
+            }
+        }
+    }
+    if !schema_files.is_empty() {
+        match load_schemas(sources, &schema_files)? {
+            Ok(schemas) => settings.schemas = schemas,
             Err(error) => {
                 report_input_error(sources, error, args.color)?;
                 return Ok(None);
@@ -229,6 +241,27 @@ pub fn load_backends(
         ids.push(sources.add(name, Arc::from(text), FileRole::Config));
     }
     Ok(Backends::load(sources, &ids))
+}
+
+/// Reads schema files (config `schemas:`: CRDs or JSON Schemas) into `sources` (as
+/// [`FileRole::Config`]) and compiles them. The outer error is a file that cannot be read; the
+/// inner one a problem in a schema, located in `sources`.
+pub fn load_schemas(
+    sources: &mut SourceMap,
+    paths: &[PathBuf],
+) -> Result<Result<UserSchemas, InputError>> {
+    let mut ids = Vec::with_capacity(paths.len());
+    for path in paths {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read schema file `{}`", path.display()))?;
+        let name = crate::load::display_path(path);
+        ids.push(sources.add(name, Arc::from(text), FileRole::Config));
+    }
+    Ok(UserSchemas::load(
+        sources,
+        &ids,
+        crate::model::kinds::TARGET_KUBERNETES_MINOR,
+    ))
 }
 
 /// Renders a problem in one of our own inputs (config, backend models) with a snippet on

@@ -241,6 +241,7 @@ rules! {
     rwo_claim_shared_by_replicas,
     rwo_claim_shared_by_workloads,
     rwop_claim_shared,
+    schema_violation,
     size_out_of_backend_range,
     snapshot_class_driver_mismatch,
     snapshot_class_not_found,

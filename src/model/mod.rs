@@ -159,7 +159,7 @@ impl<'a> Model<'a> {
                     for claim in claims {
                         self.push_claim(claim);
                     }
-                    ObjectKind::Workload(workload.with_claims(first, self.claims.len()))
+                    ObjectKind::Workload(workload.with_claims(first))
                 }
                 None => ObjectKind::Other,
             },

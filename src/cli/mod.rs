@@ -12,11 +12,12 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 
 pub use args::Args;
-use args::{CheckArgs, ColorChoice, Command, FailLevel};
+use args::{CheckArgs, ColorChoice, Command, FailLevel, SchemaName};
 
 use crate::config;
 use crate::diagnostic::Severity;
 use crate::load::Inputs;
+use crate::own_schema::OwnSchema;
 use crate::provision::Outcome;
 use crate::provision::{BackendError, Backends};
 use crate::report::plan::PlanFormat;
@@ -55,8 +56,24 @@ pub fn run(args: Args) -> Result<ExitStatus> {
         Some(Command::Rules(list)) => rules::list(list.format),
         Some(Command::Rule(rule)) => rules::show(&rule.rule),
         Some(Command::Plan(plan_args)) => plan(&plan_args),
+        Some(Command::Schema(schema_args)) => schema(schema_args.schema),
         None => check(&args.check),
     }
+}
+
+/// `pvlint schema NAME`: prints one of the schemas of pvlint's own files.
+fn schema(name: SchemaName) -> Result<ExitStatus> {
+    let schema = match name {
+        SchemaName::Config => OwnSchema::Config,
+        SchemaName::Backend => OwnSchema::Backend,
+        SchemaName::CheckOutput => OwnSchema::CheckOutput,
+        SchemaName::PlanOutput => OwnSchema::PlanOutput,
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(schema.text().as_bytes())?;
+    out.flush()?;
+    Ok(ExitStatus::Success)
 }
 
 fn check(args: &CheckArgs) -> Result<ExitStatus> {
@@ -210,6 +227,9 @@ fn settings(args: &CheckArgs, sources: &mut SourceMap) -> Result<Option<Settings
     }
     if let Some(namespace) = &args.default_namespace {
         settings.model.default_namespace = Some(namespace.clone());
+    }
+    if let Some(version) = args.kube_version {
+        settings.kube_version = version;
     }
     Ok(Some(settings))
 }

@@ -12,6 +12,7 @@ use crate::diagnostic::Severity;
 use crate::index::ClusterClass;
 use crate::load::Excludes;
 use crate::load::tree::Node;
+use crate::model::KubeVersion;
 use crate::rules::selector::Selector;
 use crate::settings::{ConfigIgnore, RuleSelection, Settings};
 use crate::source::{FileId, SourceMap, Span};
@@ -56,12 +57,14 @@ pub struct Config {
     /// Backend model files (`backends:`), relative to the config's directory. The CLI reads
     /// them; [`Config::apply`] leaves them alone.
     pub backends: Vec<PathBuf>,
+    /// The target Kubernetes release (`kube-version:`).
+    pub kube_version: Option<KubeVersion>,
     /// Schema files for custom resources (`schemas:`: CRDs or JSON Schemas), relative to the
     /// config's directory. The CLI reads them; [`Config::apply`] leaves them alone.
     pub schemas: Vec<PathBuf>,
 }
 
-const KEYS: &[&str] = &[
+pub(crate) const KEYS: &[&str] = &[
     "exclude",
     "default-namespace",
     "select",
@@ -71,6 +74,7 @@ const KEYS: &[&str] = &[
     "cluster",
     "ignore",
     "backends",
+    "kube-version",
     "schemas",
 ];
 
@@ -108,6 +112,7 @@ pub fn parse(sources: &SourceMap, id: FileId, root: &Path) -> Result<Config, Con
                     .map(|(path, _)| root.join(path))
                     .collect();
             }
+            "kube-version" => config.kube_version = Some(kube_version(value)?),
             "schemas" => {
                 config.schemas = strings(value)?
                     .into_iter()
@@ -149,7 +154,24 @@ impl Config {
         settings.root = root.to_path_buf();
         settings.rules = self.selection.resolve();
         settings.selection = self.selection;
+        if let Some(version) = self.kube_version {
+            settings.kube_version = version;
+        }
     }
+}
+
+/// `kube-version: 1.35`. An unquoted `1.30` is a float to YAML, but its text is kept, so it
+/// reads as 1.30, not 1.3.
+fn kube_version(node: &Node) -> Result<KubeVersion, ConfigError> {
+    let (text, span) = string(node)?;
+    KubeVersion::parse(&text).map_err(|message| {
+        ConfigError::new(span, message).with_help(format!(
+            "write a release from {} to {}, such as `kube-version: \"{}\"`",
+            KubeVersion::OLDEST,
+            KubeVersion::NEWEST,
+            KubeVersion::NEWEST
+        ))
+    })
 }
 
 fn selector(text: &str, span: Span) -> Result<Selector, ConfigError> {

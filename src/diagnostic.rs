@@ -2,12 +2,13 @@
 //!
 //! No rendering happens here; `report/` turns diagnostics into text, JSON and the rest.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::source::Span;
 
 /// How serious a finding is. Ordered so that `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -44,7 +45,7 @@ impl std::fmt::Display for Severity {
 }
 
 /// The Kubernetes object a finding is about.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 pub struct ObjectRef {
     #[serde(rename = "apiVersion")]
     pub api_version: String,

@@ -24,6 +24,7 @@ mod engine;
 pub mod index;
 pub mod load;
 pub mod model;
+pub mod own_schema;
 pub mod provision;
 pub mod report;
 pub mod rules;

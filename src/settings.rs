@@ -7,7 +7,7 @@ use globset::GlobSet;
 use crate::diagnostic::Severity;
 use crate::index::ClusterClass;
 use crate::load::LoadOptions;
-use crate::model::ModelOptions;
+use crate::model::{KubeVersion, ModelOptions};
 use crate::provision::Backends;
 use crate::rules::selector::Selector;
 use crate::rules::{ALL, Rule};
@@ -44,6 +44,9 @@ pub struct Settings {
     pub root: PathBuf,
     /// The backend models: the embedded ones, plus `--backend` files and config `backends:`.
     pub backends: Backends,
+    /// The Kubernetes release the manifests are checked against (`--kube-version`, config
+    /// `kube-version:`): removals of APIs and in-tree plugins are errors from it on.
+    pub kube_version: KubeVersion,
     /// Schemas for custom resources from config `schemas:` (CRDs or JSON Schema files).
     pub schemas: UserSchemas,
 }
@@ -64,6 +67,7 @@ impl Default for Settings {
             ignores: Vec::new(),
             root: PathBuf::from("."),
             backends: Backends::embedded(),
+            kube_version: KubeVersion::default(),
             schemas: UserSchemas::default(),
         }
     }

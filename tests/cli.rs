@@ -370,3 +370,97 @@ fn plan_prints_a_table_json_and_markdown() {
     );
     assert!(stdout(&markdown).contains("| CLAIM | OUTCOME |"));
 }
+
+/// `(severity, message start)` of each finding of a JSON report.
+fn severities(output: &Output) -> Vec<(String, String)> {
+    let json: serde_json::Value = serde_json::from_str(&stdout(output)).unwrap();
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| {
+            let message = finding["message"].as_str().unwrap();
+            (
+                finding["severity"].as_str().unwrap().to_owned(),
+                message.split(' ').take(2).collect::<Vec<_>>().join(" "),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_kube_version_decides_what_is_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("apis.yaml"),
+        "apiVersion: storage.k8s.io/v1beta1\nkind: CSIStorageCapacity\nmetadata: {name: a, namespace: b}\nstorageClassName: fast\n---\napiVersion: storage.k8s.io/v1beta1\nkind: VolumeAttributesClass\nmetadata: {name: gold}\ndriverName: x\nparameters: {iops: \"1\"}\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "--select", "PVL006", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push("apis.yaml");
+        pvlint(dir.path(), &args)
+    };
+    let capacity = "`storage.k8s.io/v1beta1` CSIStorageCapacity";
+    let vac = "`storage.k8s.io/v1beta1` VolumeAttributesClass";
+    let pair = |severity: &str, what: &str| (severity.to_owned(), what.to_owned());
+    // The default target, 1.35: the capacity's beta is gone, the class's deprecated.
+    let default = run(&[]);
+    assert_eq!(default.status.code(), Some(1));
+    assert_eq!(
+        severities(&default),
+        [pair("error", capacity), pair("warning", vac)]
+    );
+    // 1.26: the capacity's beta is only deprecated, the class's not yet.
+    let old = run(&["--kube-version", "1.26"]);
+    assert_eq!(old.status.code(), Some(0), "{}", stderr(&old));
+    assert_eq!(severities(&old), [pair("warning", capacity)]);
+    // The config sets it; the command line wins.
+    std::fs::write(dir.path().join(".pvlint.yaml"), "kube-version: 1.30\n").unwrap();
+    assert_eq!(severities(&run(&[])), [pair("error", capacity)]);
+    assert_eq!(
+        severities(&run(&["--kube-version", "v1.26.3"])),
+        [pair("warning", capacity)]
+    );
+}
+
+#[test]
+fn a_bad_kube_version_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.yaml"), "").unwrap();
+    let output = pvlint(
+        dir.path(),
+        &["check", "--no-config", "--kube-version", "1.99", "."],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("Kubernetes 1.99 is not supported"),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::write(
+        dir.path().join(".pvlint.yaml"),
+        "fail-level: error\nkube-version: 1.x\n",
+    )
+    .unwrap();
+    let output = pvlint(dir.path(), &["check", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("`1.x` is not a Kubernetes version"), "{err}");
+    assert!(err.contains(".pvlint.yaml:2:15"), "{err}");
+}
+
+#[test]
+fn schema_prints_the_committed_schemas() {
+    for name in ["config", "backend", "check-output", "plan-output"] {
+        let output = pvlint(&cases(), &["schema", name]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let committed = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("schemas/pvlint/{name}.schema.json")),
+        )
+        .unwrap();
+        assert_eq!(stdout(&output), committed, "{name}");
+    }
+}

@@ -81,9 +81,12 @@ fn run_case(folder: &Path, input: &Path, expect_findings: bool) -> Result<(), Fa
         let schemas = std::mem::take(&mut parsed.schemas);
         parsed.apply(&mut settings, folder);
         if !schemas.is_empty() {
-            settings.schemas = pvlint::cli::load_schemas(&mut sources, &schemas)
-                .map_err(|error| format!("{error:#}"))?
-                .map_err(|error| format!("{}: {}", sources.name(error.span.file), error.message))?;
+            settings.schemas =
+                pvlint::cli::load_schemas(&mut sources, &schemas, settings.kube_version)
+                    .map_err(|error| format!("{error:#}"))?
+                    .map_err(|error| {
+                        format!("{}: {}", sources.name(error.span.file), error.message)
+                    })?;
         }
         if !backends.is_empty() {
             settings.backends = pvlint::cli::load_backends(&mut sources, &backends)

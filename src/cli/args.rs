@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 
+use crate::model::KubeVersion;
+
 const EXIT_STATUS: &str = "\
 Exit status:
   0  no findings at or above --fail-level (default: error)
@@ -38,6 +40,9 @@ pub enum Command {
     /// Show what the cluster would do with every claim (a dry run of binding and provisioning).
     #[command(after_help = EXIT_STATUS)]
     Plan(CheckArgs),
+    /// Print the JSON Schema of one of pvlint's own files: the config, a backend model, or the
+    /// JSON output of `check` or `plan`.
+    Schema(SchemaArgs),
 }
 
 #[derive(Debug, Clone, ClapArgs)]
@@ -71,6 +76,10 @@ pub struct CheckArgs {
     /// an embedded one replaces it.
     #[arg(long, value_name = "FILE")]
     pub backend: Vec<PathBuf>,
+    /// The Kubernetes release to check against (`1.25` to `1.35`; default: the config's
+    /// `kube-version`, else `1.35`). APIs and in-tree plugins removed by then are errors.
+    #[arg(long, value_name = "1.MINOR", value_parser = KubeVersion::parse)]
+    pub kube_version: Option<KubeVersion>,
     /// Namespace of namespaced objects that name none (as `kubectl -n` would give).
     #[arg(long, value_name = "NAMESPACE")]
     pub default_namespace: Option<String>,
@@ -104,6 +113,25 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct SchemaArgs {
+    /// Which schema.
+    #[arg(value_enum)]
+    pub schema: SchemaName,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaName {
+    /// `.pvlint.yaml`.
+    Config,
+    /// A backend model file.
+    Backend,
+    /// The output of `pvlint check --format json`.
+    CheckOutput,
+    /// The output of `pvlint plan --format json`.
+    PlanOutput,
 }
 
 #[derive(Debug, Clone, ClapArgs)]

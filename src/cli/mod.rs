@@ -12,11 +12,12 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 
 pub use args::Args;
-use args::{CheckArgs, ColorChoice, Command, FailLevel};
+use args::{CheckArgs, ColorChoice, Command, FailLevel, SchemaName};
 
 use crate::config;
 use crate::diagnostic::Severity;
 use crate::load::Inputs;
+use crate::own_schema::OwnSchema;
 use crate::provision::Outcome;
 use crate::provision::{BackendError, Backends};
 use crate::report::plan::PlanFormat;
@@ -56,8 +57,24 @@ pub fn run(args: Args) -> Result<ExitStatus> {
         Some(Command::Rules(list)) => rules::list(list.format),
         Some(Command::Rule(rule)) => rules::show(&rule.rule),
         Some(Command::Plan(plan_args)) => plan(&plan_args),
+        Some(Command::Schema(schema_args)) => schema(schema_args.schema),
         None => check(&args.check),
     }
+}
+
+/// `pvlint schema NAME`: prints one of the schemas of pvlint's own files.
+fn schema(name: SchemaName) -> Result<ExitStatus> {
+    let schema = match name {
+        SchemaName::Config => OwnSchema::Config,
+        SchemaName::Backend => OwnSchema::Backend,
+        SchemaName::CheckOutput => OwnSchema::CheckOutput,
+        SchemaName::PlanOutput => OwnSchema::PlanOutput,
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(schema.text().as_bytes())?;
+    out.flush()?;
+    Ok(ExitStatus::Success)
 }
 
 fn check(args: &CheckArgs) -> Result<ExitStatus> {
@@ -198,15 +215,6 @@ fn settings(args: &CheckArgs, sources: &mut SourceMap) -> Result<Option<Settings
             }
         }
     }
-    if !schema_files.is_empty() {
-        match load_schemas(sources, &schema_files)? {
-            Ok(schemas) => settings.schemas = schemas,
-            Err(error) => {
-                report_input_error(sources, error, args.color)?;
-                return Ok(None);
-            }
-        }
-    }
     let mut selection = settings.selection.clone();
     if !args.select.is_empty() {
         selection.select = Some(parse_selectors(&args.select)?);
@@ -222,6 +230,18 @@ fn settings(args: &CheckArgs, sources: &mut SourceMap) -> Result<Option<Settings
     }
     if let Some(namespace) = &args.default_namespace {
         settings.model.default_namespace = Some(namespace.clone());
+    }
+    if let Some(version) = args.kube_version {
+        settings.kube_version = version;
+    }
+    if !schema_files.is_empty() {
+        match load_schemas(sources, &schema_files, settings.kube_version)? {
+            Ok(schemas) => settings.schemas = schemas,
+            Err(error) => {
+                report_input_error(sources, error, args.color)?;
+                return Ok(None);
+            }
+        }
     }
     Ok(Some(settings))
 }
@@ -244,11 +264,13 @@ pub fn load_backends(
 }
 
 /// Reads schema files (config `schemas:`: CRDs or JSON Schemas) into `sources` (as
-/// [`FileRole::Config`]) and compiles them. The outer error is a file that cannot be read; the
-/// inner one a problem in a schema, located in `sources`.
+/// [`FileRole::Config`]) and compiles them for the target release (whose ObjectMeta custom
+/// resources' `metadata` is validated against). The outer error is a file that cannot be read;
+/// the inner one a problem in a schema, located in `sources`.
 pub fn load_schemas(
     sources: &mut SourceMap,
     paths: &[PathBuf],
+    kube_version: crate::model::KubeVersion,
 ) -> Result<Result<UserSchemas, InputError>> {
     let mut ids = Vec::with_capacity(paths.len());
     for path in paths {
@@ -257,11 +279,7 @@ pub fn load_schemas(
         let name = crate::load::display_path(path);
         ids.push(sources.add(name, Arc::from(text), FileRole::Config));
     }
-    Ok(UserSchemas::load(
-        sources,
-        &ids,
-        crate::model::kinds::TARGET_KUBERNETES_MINOR,
-    ))
+    Ok(UserSchemas::load(sources, &ids, kube_version.minor))
 }
 
 /// Renders a problem in one of our own inputs (config, backend models) with a snippet on

@@ -7,6 +7,7 @@
 
 #![warn(clippy::disallowed_methods)]
 
+pub mod api_versions;
 pub mod attachment;
 pub mod claim;
 pub mod in_tree;
@@ -24,7 +25,7 @@ use crate::load::tree::Node;
 use crate::source::{FileId, Span};
 
 pub use claim::{AccessModes, Claim, ClaimClass, ClaimId, ClaimOrigin, ClaimSpec, QuantityField};
-pub use kinds::{KindInfo, kind_info};
+pub use kinds::{KindInfo, KubeVersion, kind_info};
 pub use meta::{ObjectKey, ObjectMeta};
 pub use persistent_volume::PersistentVolume;
 pub use quantity::Quantity;
@@ -159,7 +160,7 @@ impl<'a> Model<'a> {
                     for claim in claims {
                         self.push_claim(claim);
                     }
-                    ObjectKind::Workload(workload.with_claims(first, self.claims.len()))
+                    ObjectKind::Workload(workload.with_claims(first))
                 }
                 None => ObjectKind::Other,
             },

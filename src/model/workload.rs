@@ -257,7 +257,7 @@ impl<'a> Workload<'a> {
 
     /// Rebases provisional claim ids onto the arena range `first..`.
     #[must_use]
-    pub fn with_claims(mut self, first: usize, _end: usize) -> Self {
+    pub fn with_claims(mut self, first: usize) -> Self {
         let rebase = |id: &mut ClaimId| {
             *id = provisional_id(first + id.index());
         };

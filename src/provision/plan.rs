@@ -3,6 +3,7 @@
 //! Pure data, serialisable as the `pvlint plan --format json` contract. It says what happens
 //! and why, never whether that is a problem: the PVL6xx rules judge.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::index::Index;
@@ -10,7 +11,7 @@ use crate::model::{ClaimId, ObjectId};
 use crate::source::{FileId, Span};
 
 /// What happens to one claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 pub enum Outcome {
     /// Bound to an existing PersistentVolume of the manifests.
     Bound,
@@ -52,7 +53,15 @@ impl Outcome {
 /// `kind`, `at` and `related` are optional facts for the rules that turn reasons into
 /// findings: which check of a code failed, where in the claim or pod the reason applies, and
 /// which nodes of other objects it is about (the quota entry, the PV field).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(
+    description = "Why a claim or pod ends where it does: a stable `code` and a `text` \
+    that explains. Some codes carry data: `access-mode-unsupported`: `value` is the access mode \
+    the driver refuses; `size-below-minimum`, `size-raised`: `value` is the minimum, \
+    `size-above-maximum` the maximum, as the backend model writes it, and `parameter` the \
+    class parameter whose value chose that limit, when one did; `data-source-unsupported`: \
+    `value` is the data source's kind; `capacity-exceeded`: `value` is the pool's capacity."
+)]
 pub struct Reason {
     pub code: &'static str,
     /// A finer kind within the code, as stable as the code. `volume-mismatch`: `claimed` (the
@@ -155,7 +164,7 @@ pub struct Related {
 }
 
 /// A class parameter whose value chose a backend's facts (EBS `type: io1` its size limits).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct ParameterChoice {
     /// The key as the backend model names it.
     pub key: String,
@@ -166,21 +175,23 @@ pub struct ParameterChoice {
 }
 
 /// Where a claim comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct ClaimSource {
     /// `pvc`, `statefulset` or `ephemeral`.
+    #[schemars(extend("enum" = ["pvc", "statefulset", "ephemeral"]))]
     pub kind: &'static str,
     /// The object it is written in: `Kind/name`.
     pub owner: String,
 }
 
 /// How the class of a claim was chosen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct ClassChoice {
     /// The class name; `None` when the claim has none (`""` or unset without a default).
     pub name: Option<String>,
     /// `explicit` (written in the claim), `default` (admission or retroactive assignment),
     /// or `none`.
+    #[schemars(extend("enum" = ["explicit", "default", "none"]))]
     pub how: &'static str,
 }
 
@@ -198,11 +209,13 @@ impl ClassChoice {
 }
 
 /// The fate of one claim (one per replica for StatefulSet templates).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ClaimPlan {
     #[serde(skip)]
     pub claim: ClaimId,
     pub namespace: String,
+    /// The claim's name, as the cluster would name it (one per replica of a StatefulSet
+    /// template).
     pub name: String,
     pub source: ClaimSource,
     pub class: ClassChoice,
@@ -217,6 +230,7 @@ pub struct ClaimPlan {
     pub zone: Option<String>,
     #[serde(rename = "reclaimPolicy")]
     pub reclaim_policy: Option<String>,
+    /// Why the claim ends where it does.
     pub reasons: Vec<Reason>,
     /// The volume is chosen by the scheduler together with the pod's node
     /// (`WaitForFirstConsumer`), so it follows the pod instead of pinning it to a node.
@@ -239,19 +253,20 @@ impl ClaimPlan {
 }
 
 /// The fate of one PersistentVolume.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct VolumePlan {
     #[serde(skip)]
     pub object: ObjectId,
     pub name: String,
     /// `Available`, `Bound` or `Released`.
+    #[schemars(extend("enum" = ["Available", "Bound", "Released"]))]
     pub phase: &'static str,
     /// `namespace/name` of the claim it binds.
     pub claim: Option<String>,
 }
 
 /// Whether one pod (or the pods of a workload) can start as far as storage goes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct PodPlan {
     #[serde(skip)]
     pub object: ObjectId,
@@ -264,9 +279,12 @@ pub struct PodPlan {
     pub reasons: Vec<Reason>,
 }
 
-/// Everything the dry run decided.
-#[derive(Debug, Clone, Default, Serialize)]
+/// Everything the dry run decided: the document `pvlint plan --format json` prints. Fields are
+/// only ever added, never renamed or removed.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[schemars(title = "pvlint plan output")]
 pub struct Plan {
+    /// The version of this document's shape (1).
     pub version: u32,
     /// In claim order (the instances of one claim side by side).
     pub claims: Vec<ClaimPlan>,

@@ -6,6 +6,7 @@
 
 use std::io::{self, Write};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::CheckResult;
@@ -15,56 +16,87 @@ use crate::source::{SourceMap, Span};
 /// The version of this document's shape.
 pub const VERSION: u32 = 1;
 
-#[derive(Serialize)]
+/// The document `pvlint check --format json` prints. Fields are only ever added, never
+/// renamed or removed.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "pvlint check output")]
 struct Report<'r> {
+    /// The version of this document's shape (1).
     version: u32,
+    /// The findings, sorted by file, position and code.
     diagnostics: Vec<JsonDiagnostic<'r>>,
     summary: Summary<'r>,
 }
 
-#[derive(Serialize)]
+/// One finding, located at its primary span.
+#[derive(Serialize, JsonSchema)]
 struct JsonDiagnostic<'r> {
+    /// The rule's code (`PVL201`).
     code: &'static str,
+    /// The rule's name (`pvc-storage-class-not-found`).
     name: &'static str,
     severity: Severity,
+    /// What is wrong.
     message: &'r str,
+    /// How to fix it.
     help: Option<&'r str>,
+    /// More context.
     notes: &'r [String],
     #[serde(flatten)]
     location: Location<'r>,
+    /// The object the finding is about; `null` for findings about a file (a syntax error).
     object: Option<&'r ObjectRef>,
+    /// Secondary locations, possibly in other files.
     labels: Vec<JsonLabel<'r>>,
 }
 
-#[derive(Serialize)]
+/// A secondary location with its own message.
+#[derive(Serialize, JsonSchema)]
 struct JsonLabel<'r> {
     #[serde(flatten)]
     location: Location<'r>,
     message: &'r str,
 }
 
-#[derive(Serialize)]
+/// A span of a file. Lines and columns are 1-based, columns count characters, and
+/// `end_column` is exclusive.
+#[derive(Serialize, JsonSchema)]
 struct Location<'r> {
+    /// The file, relative to the working directory; `-` for stdin.
     file: &'r str,
+    #[schemars(range(min = 1))]
     line: usize,
+    #[schemars(range(min = 1))]
     column: usize,
+    #[schemars(range(min = 1))]
     end_line: usize,
+    #[schemars(range(min = 1))]
     end_column: usize,
 }
 
-#[derive(Serialize)]
+/// Counts.
+#[derive(Serialize, JsonSchema)]
 struct Summary<'r> {
+    /// Files checked (context files excluded).
     files: usize,
+    /// Findings by severity.
     errors: usize,
     warnings: usize,
     info: usize,
+    /// Paths that could not be read.
     input_errors: Vec<InputErrorJson<'r>>,
 }
 
-#[derive(Serialize)]
+/// A path that could not be read.
+#[derive(Serialize, JsonSchema)]
 struct InputErrorJson<'r> {
     path: &'r str,
     message: &'r str,
+}
+
+/// The schema of the document [`write`] prints.
+pub(crate) fn schema(generator: schemars::SchemaGenerator) -> schemars::Schema {
+    generator.into_root_schema_for::<Report<'static>>()
 }
 
 fn location(sources: &SourceMap, span: Span) -> Location<'_> {

@@ -1,5 +1,4 @@
 use crate::model::in_tree::{InTreeSource, in_tree_provisioner};
-use crate::model::kinds::TARGET_KUBERNETES_MINOR;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -10,8 +9,8 @@ declare_rule! {
     /// `storageos`, `scaleio` or `photon-pd`. The finding points at the provisioner and names
     /// the CSI driver that replaces it (SEMANTICS §7).
     ///
-    /// It is an error when the in-tree plugin is gone in the target Kubernetes release (1.35),
-    /// a warning while it is only deprecated. `kubernetes.io/no-provisioner` is not in-tree
+    /// It is an error when the in-tree plugin is gone in the target Kubernetes release
+    /// (`--kube-version`, default 1.35), a warning while it is only deprecated. `kubernetes.io/no-provisioner` is not in-tree
     /// provisioning (it marks classes of static volumes) and is never reported.
     ///
     /// ## Why is this bad?
@@ -47,8 +46,10 @@ declare_rule! {
     /// volumeBindingMode: WaitForFirstConsumer
     /// ```
     ///
+    /// ## Options
+    /// - `kube-version`
+    ///
     /// ## Known problems
-    /// - The target release is fixed at 1.35 until it can be configured.
     /// - A migrated provisioner whose in-tree code was removed is an error even though the
     ///   class keeps working where the CSI driver is installed: the class depends on a
     ///   translation layer (as PVL309 does for volume sources).
@@ -84,7 +85,7 @@ fn check(_object: &Object<'_>, class: &StorageClass<'_>, cx: &mut RuleContext<'_
     let driver = csi_driver(provisioner.value, plugin, cx);
     let removed = plugin
         .removed
-        .filter(|_| plugin.is_removed_in(TARGET_KUBERNETES_MINOR));
+        .filter(|_| plugin.is_removed_in(cx.settings.kube_version.minor));
     let message = message(provisioner.value, plugin, removed, driver.as_deref());
     let report = cx.report(provisioner.span, message);
     let report = if removed.is_some() {

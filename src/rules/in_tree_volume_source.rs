@@ -1,5 +1,4 @@
 use crate::model::in_tree::{InTreeSource, Removal, in_tree_source};
-use crate::model::kinds::TARGET_KUBERNETES_MINOR;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -12,7 +11,7 @@ declare_rule! {
     /// finding points at the source key.
     ///
     /// It is an error when the source no longer works in-tree in the target Kubernetes release
-    /// (1.35), a warning while it is only deprecated. The message names the release and the
+    /// (`--kube-version`, default 1.35), a warning while it is only deprecated. The message names the release and the
     /// CSI driver that replaces the source (SEMANTICS §7).
     ///
     /// ## Why is this bad?
@@ -54,8 +53,10 @@ declare_rule! {
     ///     fsType: ext4
     /// ```
     ///
+    /// ## Options
+    /// - `kube-version`
+    ///
     /// ## Known problems
-    /// - The target release is fixed at 1.35 until it can be configured.
     /// - A migrated source (`awsElasticBlockStore`, …) whose in-tree driver was removed is an
     ///   error even though the volume keeps working where the CSI driver is installed: the
     ///   manifest depends on a translation layer, and the fix is a one-line change of source.
@@ -117,7 +118,7 @@ fn report(source: &InTreeSource, span: Span, place: Place, cx: &mut RuleContext<
     let key = source.key;
     let removed = source
         .removed
-        .filter(|_| source.is_removed_in(TARGET_KUBERNETES_MINOR));
+        .filter(|_| source.is_removed_in(cx.settings.kube_version.minor));
     let message = match (removed, source.removal, source.csi_driver) {
         (Some(release), Removal::Migrated, Some(driver)) => format!(
             "in-tree `{key}` driver was removed in Kubernetes 1.{release}: only CSI migration to `{driver}` serves it"

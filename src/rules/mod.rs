@@ -197,6 +197,7 @@ rules! {
     clone_volume_mode_mismatch,
     dangling_pvc,
     default_class_annotation_not_true,
+    deprecated_api_version,
     duplicate_key,
     duplicate_mount_path,
     duplicate_object,

@@ -2,7 +2,6 @@ use std::collections::HashSet;
 
 use rayon::prelude::*;
 
-use crate::model::kinds::TARGET_KUBERNETES_MINOR;
 use crate::rules::prelude::*;
 use crate::schema::{self, PathSegment, SchemaError, SchemaErrorKind, Validator};
 use crate::source::{FileId, FileRole};
@@ -152,6 +151,7 @@ fn check(cx: &mut RuleContext<'_, '_>) {
         })
         .collect();
     let settings = cx.settings;
+    let kube_minor = settings.kube_version.minor;
     let findings: Vec<Finding> = subjects
         .par_iter()
         .flat_map_iter(|subject| {
@@ -159,11 +159,7 @@ fn check(cx: &mut RuleContext<'_, '_>) {
                 .schemas
                 .get(subject.api_version, subject.kind)
                 .or_else(|| {
-                    schema::builtin::validator(
-                        TARGET_KUBERNETES_MINOR,
-                        subject.api_version,
-                        subject.kind,
-                    )
+                    schema::builtin::validator(kube_minor, subject.api_version, subject.kind)
                 });
             findings(subject, validator)
         })

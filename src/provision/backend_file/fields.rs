@@ -11,7 +11,7 @@ use crate::provision::backend_file::{BackendError, Draft};
 use crate::source::Span;
 use crate::spanned_yaml::{boolean, known_key, mapping, string, strings};
 
-pub(super) const KEYS: &[&str] = &[
+pub(crate) const KEYS: &[&str] = &[
     "name",
     "aliases",
     "description",

@@ -64,6 +64,9 @@ use crate::spanned_yaml::{self, InputError};
 mod fields;
 mod inherit;
 
+/// The keys of a model, for the schema test.
+#[cfg(test)]
+pub(crate) use fields::KEYS as MODEL_KEYS;
 use fields::{finish, read_model};
 use inherit::merged_root;
 

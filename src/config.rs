@@ -13,6 +13,7 @@ use crate::index::ClusterClass;
 use crate::load::Excludes;
 use crate::load::tree::Node;
 use crate::model::KubeVersion;
+use crate::own_schema::OwnSchema;
 use crate::rules::selector::Selector;
 use crate::settings::{ConfigIgnore, RuleSelection, Settings};
 use crate::source::{FileId, SourceMap, Span};
@@ -132,6 +133,7 @@ pub fn parse(sources: &SourceMap, id: FileId, root: &Path) -> Result<Config, Con
             format!("invalid glob `{pattern}`: {message}"),
         ));
     }
+    OwnSchema::Config.check(&root_node)?;
     Ok(config)
 }
 

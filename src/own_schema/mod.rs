@@ -18,14 +18,15 @@
 //! names a model without a cycle, and that a concrete model states (or inherits) its facts.
 //!
 //! The schemas are committed under `schemas/pvlint/` (for editors: `# yaml-language-server:
-//! $schema=...`), printed by `pvlint schema NAME`, and available here for validating inputs
-//! before use ([`OwnSchema::json`], with [`instance`] to turn a spanned tree into the JSON value
-//! a schema validates).
+//! $schema=...`), printed by `pvlint schema NAME`, and compiled once for validating
+//! pvlint's inputs before use ([`OwnSchema::validator`]: the config and backend readers run it
+//! on the spanned tree, so its findings point into the file).
 
 pub mod backend;
 pub mod config;
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -33,6 +34,8 @@ use serde_json::Value;
 
 use crate::load::scalar::PlainValue;
 use crate::load::tree::{Node, NodeKind};
+use crate::schema::Validator;
+use crate::spanned_yaml::InputError;
 
 /// One of pvlint's own file formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,6 +85,36 @@ impl OwnSchema {
     #[must_use]
     pub fn schema(self) -> Schema {
         Schema::try_from(self.json()).unwrap_or_default()
+    }
+
+    /// The schema compiled for validating a spanned tree, built once per format.
+    #[must_use]
+    pub fn validator(self) -> Option<&'static Validator> {
+        static VALIDATORS: LazyLock<Vec<Option<Validator>>> = LazyLock::new(|| {
+            OwnSchema::ALL
+                .into_iter()
+                .map(|schema| Validator::new(schema.json()).ok())
+                .collect()
+        });
+        let at = OwnSchema::ALL.iter().position(|schema| *schema == self)?;
+        VALIDATORS.get(at)?.as_ref()
+    }
+
+    /// Validates a file of this format (one document's tree) against the schema. The readers
+    /// run it after their own field-by-field reading, whose messages are more precise; the
+    /// first violation becomes the error, pointing into the file.
+    pub(crate) fn check(self, root: &Node) -> Result<(), InputError> {
+        let Some(validator) = self.validator() else {
+            return Ok(());
+        };
+        match crate::schema::validate(validator, root).into_iter().next() {
+            None => Ok(()),
+            Some(error) => {
+                let mut found = InputError::new(error.span, error.message);
+                found.help = error.help;
+                Err(found)
+            }
+        }
     }
 
     /// The schema as a JSON value, descriptions unwrapped (doc comments break lines at 100
@@ -155,36 +188,6 @@ fn unwrap_lines(text: &str) -> String {
     out.trim_end().to_owned()
 }
 
-/// The JSON value a schema of [`OwnSchema::Config`] or [`OwnSchema::Backend`] validates for
-/// a document of one of our YAML inputs, resolved as the readers resolve it (YAML 1.1: `yes`
-/// is `true`; keys are their text; timestamps stay strings).
-#[must_use]
-pub fn instance(node: &Node) -> Value {
-    match &node.kind {
-        NodeKind::Scalar(scalar) => match &scalar.value {
-            PlainValue::Null => Value::Null,
-            PlainValue::Bool(value) => Value::Bool(*value),
-            PlainValue::Int(value) => i64::try_from(*value)
-                .map(Value::from)
-                .or_else(|_| u64::try_from(*value).map(Value::from))
-                .unwrap_or_else(|_| Value::String(scalar.text.clone())),
-            PlainValue::Float(value) => serde_json::Number::from_f64(*value)
-                .map_or_else(|| Value::String(scalar.text.clone()), Value::Number),
-            PlainValue::Timestamp(_) | PlainValue::String => Value::String(scalar.text.clone()),
-        },
-        NodeKind::Sequence(items) => Value::Array(items.iter().map(instance).collect()),
-        NodeKind::Mapping(entries) => Value::Object(
-            entries
-                .iter()
-                .map(|entry| {
-                    let key = entry.key_text().unwrap_or_default().to_owned();
-                    (key, instance(&entry.value))
-                })
-                .collect(),
-        ),
-    }
-}
-
 /// A value the readers take as text: any YAML scalar but null (`encrypted: true` reads as
 /// `"true"`).
 #[derive(Debug, Default)]
@@ -247,6 +250,38 @@ impl JsonSchema for Quantity {
                 { "type": "number", "minimum": 0 }
             ]
         })
+    }
+}
+
+/// The JSON value a schema of [`OwnSchema::Config`] or [`OwnSchema::Backend`] validates for
+/// a document of one of our YAML inputs, resolved as the readers resolve it (YAML 1.1: `yes`
+/// is `true`; keys are their text; timestamps stay strings). Unlike Kubernetes' decoding
+/// ([`crate::schema::instance::to_value`]), a `null` value is kept: pvlint's own formats give
+/// it a meaning (in a backend model it clears an inherited value).
+#[must_use]
+pub fn instance(node: &Node) -> Value {
+    match &node.kind {
+        NodeKind::Scalar(scalar) => match &scalar.value {
+            PlainValue::Null => Value::Null,
+            PlainValue::Bool(value) => Value::Bool(*value),
+            PlainValue::Int(value) => i64::try_from(*value)
+                .map(Value::from)
+                .or_else(|_| u64::try_from(*value).map(Value::from))
+                .unwrap_or_else(|_| Value::String(scalar.text.clone())),
+            PlainValue::Float(value) => serde_json::Number::from_f64(*value)
+                .map_or_else(|| Value::String(scalar.text.clone()), Value::Number),
+            PlainValue::Timestamp(_) | PlainValue::String => Value::String(scalar.text.clone()),
+        },
+        NodeKind::Sequence(items) => Value::Array(items.iter().map(instance).collect()),
+        NodeKind::Mapping(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|entry| {
+                    let key = entry.key_text().unwrap_or_default().to_owned();
+                    (key, instance(&entry.value))
+                })
+                .collect(),
+        ),
     }
 }
 

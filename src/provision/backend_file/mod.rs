@@ -57,6 +57,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 
 use crate::load::tree::{Entry, Node};
+use crate::own_schema::OwnSchema;
 use crate::provision::backend::{Backend, Backends};
 use crate::source::{FileId, FileRole, SourceMap, Span};
 use crate::spanned_yaml::{self, InputError};
@@ -242,6 +243,7 @@ fn read_file(sources: &SourceMap, id: FileId, user: bool) -> Result<Vec<Draft>, 
                 BackendError::new(first_key_span(&root), "a backend model needs a `name`")
                     .with_help("add `name: <driver>`, the provisioner or CSI driver name")
             })?;
+            OwnSchema::Backend.check(&root)?;
             Ok(Draft {
                 name,
                 name_span,

@@ -3,6 +3,7 @@
 
 use rayon::prelude::*;
 
+use crate::change::{self, Base, ObjectChange};
 use crate::diagnostic::{Diagnostic, ObjectRef};
 use crate::index::Index;
 use crate::load::Workspace;
@@ -15,18 +16,22 @@ use crate::suppress::Suppressions;
 
 /// Runs every enabled rule and returns the findings to report, sorted.
 #[must_use]
-pub fn run(
-    index: &Index<'_>,
-    plan: &Plan,
-    workspace: &Workspace,
-    settings: &Settings,
+pub fn run<'r, 'a>(
+    index: &'r Index<'a>,
+    plan: &'r Plan,
+    base: Option<&'r Base<'r, 'a>>,
+    workspace: &'r Workspace,
+    settings: &'r Settings,
 ) -> Vec<Diagnostic> {
+    let changes = base
+        .map(|base| change::pair(index, base.index))
+        .unwrap_or_default();
     let found: Vec<Diagnostic> = settings
         .rules
         .par_iter()
         .flat_map_iter(|&(rule, severity)| {
-            let mut cx = RuleContext::new(index, plan, workspace, settings, rule, severity);
-            dispatch(rule.check, index, workspace, &mut cx);
+            let mut cx = RuleContext::new(index, plan, base, workspace, settings, rule, severity);
+            dispatch(rule.check, index, &changes, workspace, &mut cx);
             cx.into_diagnostics()
         })
         .collect();
@@ -37,7 +42,7 @@ pub fn run(
             workspace
                 .sources
                 .get(diagnostic.span.file)
-                .is_some_and(|file| file.role == FileRole::Checked)
+                .is_some_and(|file| matches!(file.role, FileRole::Checked | FileRole::Base))
         })
         .map(|mut diagnostic| {
             diagnostic.object = locator.object_at(diagnostic.span).map(object_ref);
@@ -60,13 +65,20 @@ pub fn run(
     diagnostics
 }
 
-fn dispatch(check: Check, index: &Index<'_>, workspace: &Workspace, cx: &mut RuleContext<'_, '_>) {
+fn dispatch(
+    check: Check,
+    index: &Index<'_>,
+    changes: &[ObjectChange<'_, '_>],
+    workspace: &Workspace,
+    cx: &mut RuleContext<'_, '_>,
+) {
     match check {
         Check::File(check) => workspace.files.iter().for_each(|file| check(file, cx)),
         Check::Claim(check) => index.claims().iter().for_each(|claim| check(claim, cx)),
         Check::Object(check) => index.objects().iter().for_each(|object| check(object, cx)),
         Check::Workspace(check) => check(cx),
         Check::Engine => {}
+        Check::Change(check) => changes.iter().for_each(|change| check(change, cx)),
         Check::StorageClass(check) => {
             for object in index.objects() {
                 if let ObjectKind::StorageClass(class) = &object.kind {

@@ -17,6 +17,7 @@
 //!
 //! The entry point is [`check`].
 
+pub mod change;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -79,7 +80,25 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
         let index =
             index::Index::build(model, &workspace.sources, settings.cluster_classes.clone());
         let plan = provision::simulate(&index, &settings.backends);
-        let diagnostics = engine::run(&index, &plan, &workspace, settings);
+        let base_model = inputs
+            .base
+            .as_ref()
+            .map(|_| model::Model::build(workspace.base_documents(), &settings.model));
+        let base_index = base_model.map(|model| {
+            index::Index::build(model, &workspace.sources, settings.cluster_classes.clone())
+        });
+        let base_plan = base_index
+            .as_ref()
+            .map(|index| provision::simulate(index, &settings.backends));
+        let base = match (&inputs.base, &base_index, &base_plan) {
+            (Some(revision), Some(index), Some(plan)) => Some(change::Base {
+                revision: &revision.name,
+                index,
+                plan,
+            }),
+            _ => None,
+        };
+        let diagnostics = engine::run(&index, &plan, base.as_ref(), &workspace, settings);
         (diagnostics, plan)
     };
     let files_checked = workspace

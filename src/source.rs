@@ -110,6 +110,9 @@ pub enum FileRole {
     Context,
     /// A configuration file: diagnostics about our own inputs point here.
     Config,
+    /// A file at the base revision (`--base`): change rules point here for what the change
+    /// removes, and label old values here.
+    Base,
 }
 
 /// One loaded text and its line table.

@@ -7,6 +7,7 @@
 
 pub mod discover;
 pub mod document;
+pub mod git;
 pub mod kustomize;
 pub mod scalar;
 pub mod tree;
@@ -32,6 +33,17 @@ pub struct Inputs {
     pub stdin: Option<String>,
     /// Files and directories loaded only to resolve references (`--context`, `cluster.objects`).
     pub context: Vec<PathBuf>,
+    /// The files of a base revision (`--base`), already read (from git).
+    pub base: Option<Revision>,
+}
+
+/// The manifest files of one revision, read from git.
+#[derive(Debug, Clone, Default)]
+pub struct Revision {
+    /// The revision as the user named it (`origin/main`).
+    pub name: String,
+    /// `(path relative to the working directory, text)` of each manifest file, sorted.
+    pub files: Vec<(String, String)>,
 }
 
 /// Settings that shape loading.
@@ -80,18 +92,38 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Every parsed document, in file and document order.
+    /// Every parsed document of the head revision (checked and context files), in file and
+    /// document order.
     pub fn documents(&self) -> impl Iterator<Item = Document<'_>> {
-        self.files.iter().flat_map(|file| {
-            file.parsed.documents.iter().filter_map(|document| {
-                Some(Document {
-                    file: file.id,
-                    span: document.span,
-                    root: document.root.as_ref()?,
-                    is_patch: file.is_patch,
+        self.documents_where(|role| role != FileRole::Base)
+    }
+
+    /// Every parsed document of the base revision (`--base`).
+    pub fn base_documents(&self) -> impl Iterator<Item = Document<'_>> {
+        self.documents_where(|role| role == FileRole::Base)
+    }
+
+    fn documents_where(
+        &self,
+        keep: impl Fn(FileRole) -> bool,
+    ) -> impl Iterator<Item = Document<'_>> {
+        self.files
+            .iter()
+            .filter(move |file| {
+                self.sources
+                    .get(file.id)
+                    .is_some_and(|source| keep(source.role))
+            })
+            .flat_map(|file| {
+                file.parsed.documents.iter().filter_map(|document| {
+                    Some(Document {
+                        file: file.id,
+                        span: document.span,
+                        root: document.root.as_ref()?,
+                        is_patch: file.is_patch,
+                    })
                 })
             })
-        })
     }
 
     /// The files a user applies together with `file`: its kustomize directory (kustomize
@@ -135,6 +167,24 @@ pub fn load(inputs: &Inputs, options: &LoadOptions, sources: SourceMap) -> Works
         ..Workspace::default()
     };
     let mut reads: Vec<Result<ReadFile, InputError>> = Vec::new();
+    for (name, path, text) in inputs.base.iter().flat_map(|base| {
+        base.files
+            .iter()
+            .map(move |(path, text)| (format!("{}:{path}", base.name), path, text))
+    }) {
+        let dialect = if path.ends_with(".json") {
+            Dialect::Json
+        } else {
+            Dialect::Yaml
+        };
+        reads.push(Ok(ReadFile {
+            name,
+            text: text.clone(),
+            role: FileRole::Base,
+            dialect,
+            invalid_utf8_at: None,
+        }));
+    }
     if let Some(text) = &inputs.stdin {
         reads.push(Ok(ReadFile {
             name: "-".to_owned(),

@@ -1,5 +1,6 @@
 //! [`RuleContext`]: what a rule sees (index, loaded files, settings) and how it reports.
 
+use crate::change::Base;
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::index::Index;
 use crate::load::Workspace;
@@ -13,6 +14,8 @@ pub struct RuleContext<'r, 'a> {
     pub index: &'r Index<'a>,
     /// The dry run's outcomes.
     pub plan: &'r Plan,
+    /// The base revision, with `--base`.
+    pub base: Option<&'r Base<'r, 'a>>,
     pub workspace: &'r Workspace,
     pub settings: &'r Settings,
     rule: &'static Rule,
@@ -24,6 +27,7 @@ impl<'r, 'a> RuleContext<'r, 'a> {
     pub(crate) fn new(
         index: &'r Index<'a>,
         plan: &'r Plan,
+        base: Option<&'r Base<'r, 'a>>,
         workspace: &'r Workspace,
         settings: &'r Settings,
         rule: &'static Rule,
@@ -32,6 +36,7 @@ impl<'r, 'a> RuleContext<'r, 'a> {
         Self {
             index,
             plan,
+            base,
             workspace,
             settings,
             rule,

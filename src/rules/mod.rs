@@ -13,6 +13,7 @@ pub mod selector;
 
 pub use context::{DiagnosticGuard, RuleContext};
 
+use crate::change::ObjectChange;
 use crate::load::LoadedFile;
 use crate::model::{Claim, Object, PersistentVolume, StorageClass, VolumeSnapshot, Workload};
 
@@ -89,6 +90,9 @@ pub enum Check {
     Workload(fn(&Object<'_>, &Workload<'_>, &mut RuleContext<'_, '_>)),
     /// Once per VolumeSnapshot.
     Snapshot(fn(&Object<'_>, &VolumeSnapshot<'_>, &mut RuleContext<'_, '_>)),
+    /// Once per object key present at the base or the head revision; only with `--base`.
+    /// `cx.base` holds the base revision.
+    Change(fn(&ObjectChange<'_, '_>, &mut RuleContext<'_, '_>)),
     /// Once per object of any kind.
     Object(fn(&Object<'_>, &mut RuleContext<'_, '_>)),
     /// Once per run, over the whole index.
@@ -111,6 +115,7 @@ impl Check {
             Check::Volume(_) => "PersistentVolume",
             Check::Workload(_) => "Pod and every pod template",
             Check::Snapshot(_) => "VolumeSnapshot",
+            Check::Change(_) => "objects changed against the base revision (`--base`)",
             Check::Object(_) => "every object",
             Check::Workspace(_) => "the whole input",
             Check::Engine => "suppression comments, annotations and config entries",

@@ -8,6 +8,7 @@
 //! repository to compare, it understands every revision syntax users type, and it keeps the
 //! build small.
 
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -85,7 +86,7 @@ pub fn read_revision(
         .filter(|path| !path.is_empty())
         .filter(|path| {
             let path = Path::new(path);
-            let named_directly = named.iter().any(|root| *root == path);
+            let named_directly = named.contains(&path);
             named_directly || (is_manifest(path) && !is_hidden(path) && !excludes.matches(path))
         })
         .map(str::to_owned)
@@ -135,10 +136,10 @@ fn cat_files(cwd: &Path, revision: &str, paths: &[String]) -> Result<Vec<String>
         .stderr(Stdio::null())
         .spawn()
         .map_err(|error| GitError::new(format!("cannot run git: {error}")))?;
-    let requests: String = paths
-        .iter()
-        .map(|path| format!("{revision}:./{path}\n"))
-        .collect();
+    let mut requests = String::new();
+    for path in paths {
+        let _ = writeln!(requests, "{revision}:./{path}");
+    }
     let mut stdin = child
         .stdin
         .take()

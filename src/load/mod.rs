@@ -172,7 +172,7 @@ pub fn load(inputs: &Inputs, options: &LoadOptions, sources: SourceMap) -> Works
             .iter()
             .map(move |(path, text)| (format!("{}:{path}", base.name), path, text))
     }) {
-        let dialect = if path.ends_with(".json") {
+        let dialect = if Path::new(path).extension().is_some_and(|ext| ext == "json") {
             Dialect::Json
         } else {
             Dialect::Yaml

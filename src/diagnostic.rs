@@ -73,6 +73,10 @@ pub struct Diagnostic {
     pub help: Option<String>,
     pub notes: Vec<String>,
     pub object: Option<ObjectRef>,
+    /// The field path of the primary location within its object
+    /// (`spec.resources.requests.storage`): a finding's identity that survives edits moving it
+    /// to other lines.
+    pub path: Option<String>,
 }
 
 impl Diagnostic {

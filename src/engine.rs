@@ -35,7 +35,8 @@ pub fn run<'r, 'a>(
             cx.into_diagnostics()
         })
         .collect();
-    let locator = ObjectLocator::new(index.objects());
+    let base_objects = base.map_or(&[][..], |base| base.index.objects());
+    let locator = ObjectLocator::new(index.objects().iter().chain(base_objects));
     let mut diagnostics: Vec<Diagnostic> = found
         .into_iter()
         .filter(|diagnostic| {
@@ -44,10 +45,7 @@ pub fn run<'r, 'a>(
                 .get(diagnostic.span.file)
                 .is_some_and(|file| matches!(file.role, FileRole::Checked | FileRole::Base))
         })
-        .map(|mut diagnostic| {
-            diagnostic.object = locator.object_at(diagnostic.span).map(object_ref);
-            diagnostic
-        })
+        .map(|diagnostic| locator.attach(diagnostic))
         .collect();
     let mut suppressions = Suppressions::collect(workspace, index.objects(), settings);
     diagnostics = suppressions.apply(diagnostics, &workspace.sources, settings);
@@ -55,10 +53,7 @@ pub fn run<'r, 'a>(
         suppressions
             .unused(settings)
             .into_iter()
-            .map(|mut diagnostic| {
-                diagnostic.object = locator.object_at(diagnostic.span).map(object_ref);
-                diagnostic
-            }),
+            .map(|diagnostic| locator.attach(diagnostic)),
     );
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
@@ -125,10 +120,19 @@ struct ObjectLocator<'o, 'a> {
 }
 
 impl<'o, 'a> ObjectLocator<'o, 'a> {
-    fn new(objects: &'o [Object<'a>]) -> Self {
-        let mut sorted: Vec<&Object<'a>> = objects.iter().collect();
+    fn new(objects: impl Iterator<Item = &'o Object<'a>>) -> Self {
+        let mut sorted: Vec<&Object<'a>> = objects.collect();
         sorted.sort_by_key(|object| (object.span().file, object.span().start));
         Self { sorted }
+    }
+
+    /// Attaches the object a finding is about, and the field path within it.
+    fn attach(&self, mut diagnostic: Diagnostic) -> Diagnostic {
+        if let Some(object) = self.object_at(diagnostic.span) {
+            diagnostic.object = Some(object_ref(object));
+            diagnostic.path = object.meta.root.field_path(diagnostic.span);
+        }
+        diagnostic
     }
 
     fn object_at(&self, span: Span) -> Option<&'o Object<'a>> {

@@ -98,7 +98,13 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
             }),
             _ => None,
         };
-        let diagnostics = engine::run(&index, &plan, base.as_ref(), &workspace, settings);
+        let mut diagnostics = engine::run(&index, &plan, base.as_ref(), &workspace, settings);
+        if settings.new_only
+            && let Some(base) = &base
+        {
+            let old = engine::run(base.index, base.plan, None, &workspace, settings);
+            diagnostics = change::retain_new(diagnostics, &old, &workspace.sources, base.revision);
+        }
         (diagnostics, plan)
     };
     let files_checked = workspace

@@ -42,6 +42,8 @@ pub struct Settings {
     pub ignores: Vec<ConfigIgnore>,
     /// The directory config paths are relative to.
     pub root: PathBuf,
+    /// With a base revision: report only the findings the change introduces (`--new-only`).
+    pub new_only: bool,
     /// The backend models: the embedded ones, plus `--backend` files and config `backends:`.
     pub backends: Backends,
     /// The Kubernetes release the manifests are checked against (`--kube-version`, config
@@ -66,6 +68,7 @@ impl Default for Settings {
             cluster_objects: Vec::new(),
             ignores: Vec::new(),
             root: PathBuf::from("."),
+            new_only: false,
             backends: Backends::embedded(),
             kube_version: KubeVersion::default(),
             schemas: UserSchemas::default(),

@@ -255,6 +255,7 @@ fn unused_diagnostic(span: Span, message: String, severity: Severity) -> Diagnos
         help: Some("remove the suppression, or the rule from it".to_owned()),
         notes: Vec::new(),
         object: None,
+        path: None,
     }
 }
 

@@ -6,7 +6,11 @@
 
 #![warn(clippy::disallowed_methods)]
 
+mod new_only;
+
 use std::collections::BTreeMap;
+
+pub use new_only::retain_new;
 
 use crate::index::Index;
 use crate::model::{Object, ObjectKey};

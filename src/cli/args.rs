@@ -69,6 +69,13 @@ pub struct CheckArgs {
     /// Fail (exit 1) on findings at or above this severity.
     #[arg(long, value_enum)]
     pub fail_level: Option<FailLevel>,
+    /// Compare with this git revision (PR mode): read its manifests from git and run the change
+    /// rules (PVL7xx). In a pull request, the merge base with the target branch.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// With `--base`: report only the findings the change introduces.
+    #[arg(long, requires = "base")]
+    pub new_only: bool,
     /// Load manifests under DIR to resolve references, but report only on PATHS.
     #[arg(long, value_name = "DIR")]
     pub context: Vec<PathBuf>,

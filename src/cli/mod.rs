@@ -79,10 +79,30 @@ fn schema(name: SchemaName) -> Result<ExitStatus> {
 
 fn check(args: &CheckArgs) -> Result<ExitStatus> {
     let mut sources = SourceMap::default();
-    let Some(settings) = settings(args, &mut sources)? else {
+    let Some(mut settings) = settings(args, &mut sources)? else {
         return Ok(ExitStatus::Error);
     };
-    let inputs = inputs(args)?;
+    let mut inputs = inputs(args)?;
+    if let Some(revision) = &args.base {
+        match crate::load::git::read_revision(
+            Path::new("."),
+            revision,
+            &inputs.paths,
+            &settings.load.excludes,
+        ) {
+            Ok(files) => inputs.base = Some(files),
+            Err(error) => {
+                let stderr = io::stderr();
+                let mut err = stderr.lock();
+                writeln!(err, "error: {}", error.message)?;
+                if let Some(hint) = &error.hint {
+                    writeln!(err, "  hint: {hint}")?;
+                }
+                return Ok(ExitStatus::Error);
+            }
+        }
+        settings.new_only = args.new_only;
+    }
     let result = crate::check(&inputs, &settings, sources);
     let style = HumanStyle {
         color: use_color(args.color),

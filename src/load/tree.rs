@@ -3,6 +3,8 @@
 //! This module owns the node types and read-only path lookups over them. It does not parse
 //! (that is `yaml.rs`) and it does not know what Kubernetes objects are (that is `model/`).
 
+use std::fmt::Write as _;
+
 use crate::load::scalar::PlainValue;
 use crate::source::{Span, Spanned};
 
@@ -190,6 +192,52 @@ impl Node {
             .and_then(Node::as_mapping)
             .unwrap_or_default()
             .iter()
+    }
+
+    /// The field path from this node to the key or value that `target` lies in, as written in
+    /// messages: `spec.containers[name=app].volumeMounts[0].name`. List items are named by
+    /// their `name` field when they have one, so the path survives reordering and insertions.
+    /// `None` when `target` is outside this node.
+    #[must_use]
+    pub fn field_path(&self, target: Span) -> Option<String> {
+        if !self.span.contains(target) {
+            return None;
+        }
+        let mut path = String::new();
+        let mut node = self;
+        loop {
+            match &node.kind {
+                NodeKind::Scalar(_) => return Some(path),
+                NodeKind::Sequence(items) => {
+                    let Some((at, item)) = items
+                        .iter()
+                        .enumerate()
+                        .find(|(_, item)| item.span.contains(target))
+                    else {
+                        return Some(path);
+                    };
+                    let _ = match item.get("name").and_then(Node::as_str) {
+                        Some(name) => write!(path, "[name={name}]"),
+                        None => write!(path, "[{at}]"),
+                    };
+                    node = item;
+                }
+                NodeKind::Mapping(entries) => {
+                    let Some(entry) = entries.iter().find(|entry| entry.span().contains(target))
+                    else {
+                        return Some(path);
+                    };
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(entry.key_text().unwrap_or("?"));
+                    if entry.key.span.contains(target) {
+                        return Some(path);
+                    }
+                    node = &entry.value;
+                }
+            }
+        }
     }
 
     /// Visits this node and every node below it, depth first, in document order.

@@ -46,6 +46,9 @@ struct JsonDiagnostic<'r> {
     location: Location<'r>,
     /// The object the finding is about; `null` for findings about a file (a syntax error).
     object: Option<&'r ObjectRef>,
+    /// The field path of the finding within its object (`spec.resources.requests.storage`;
+    /// list items by their `name`): stable when edits move the finding to other lines.
+    path: Option<&'r str>,
     /// Secondary locations, possibly in other files.
     labels: Vec<JsonLabel<'r>>,
 }
@@ -135,6 +138,7 @@ pub fn write(result: &CheckResult, out: &mut impl Write) -> io::Result<()> {
                 notes: &diagnostic.notes,
                 location: location(&result.sources, diagnostic.span),
                 object: diagnostic.object.as_ref(),
+                path: diagnostic.path.as_deref(),
                 labels: diagnostic
                     .labels
                     .iter()

@@ -60,6 +60,7 @@ impl<'r, 'a> RuleContext<'r, 'a> {
                 help: None,
                 notes: Vec::new(),
                 object: None,
+                path: None,
             }),
         }
     }

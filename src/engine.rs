@@ -24,7 +24,7 @@ pub fn run<'r, 'a>(
     settings: &'r Settings,
 ) -> Vec<Diagnostic> {
     let changes = base
-        .map(|base| change::pair(index, base.index))
+        .map(|base| change::pair(index, base.index, &workspace.sources))
         .unwrap_or_default();
     let found: Vec<Diagnostic> = settings
         .rules

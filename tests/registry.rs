@@ -1,4 +1,10 @@
 //! Completeness and documentation guards for the rule registry.
+//!
+//! The doc-example test runs each rule's `## Example` YAML (it must fire) and its `Use instead:`
+//! YAML (it must not). Change rules (`Check::Change`, PVL7xx) compare two revisions, so each of
+//! their two sides holds two ```` ```yaml ```` blocks, introduced by "Before:" and "After:": the
+//! base revision, then the head revision. The test passes the first as the base revision
+//! (`Inputs.base`, as `--base` would) and the second as the input.
 
 #![allow(
     clippy::unwrap_used,
@@ -8,9 +14,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use pvlint::load::Inputs;
+use pvlint::load::{Inputs, Revision};
 use pvlint::provision::Backends;
-use pvlint::rules::{ALL, Category, MODULES, Rule};
+use pvlint::rules::{ALL, Category, Check, MODULES, Rule};
 use pvlint::settings::Settings;
 use pvlint::source::{FileRole, SourceMap};
 
@@ -137,29 +143,68 @@ fn docs_have_the_required_sections_in_order() {
     }
 }
 
+/// One side of the `## Example` section: the YAML to check, and for change rules the base
+/// revision's YAML it is compared with.
+struct Example {
+    base: Option<String>,
+    head: String,
+}
+
 /// The YAML blocks of the `## Example` section: (fires, does not fire).
-fn examples(rule: &Rule) -> (String, String) {
+fn examples(rule: &Rule) -> (Example, Example) {
     let docs = rule.documentation();
     let example = &docs[docs.find("## Example").unwrap()..];
-    let (before, after) = example.split_once("Use instead:").unwrap();
-    (
-        first_yaml_block(before, rule),
-        first_yaml_block(after, rule),
-    )
+    let (fires, fixed) = example.split_once("Use instead:").unwrap();
+    (example_side(fires, rule), example_side(fixed, rule))
 }
 
-fn first_yaml_block(text: &str, rule: &Rule) -> String {
-    let start = text
-        .find("```yaml\n")
-        .unwrap_or_else(|| panic!("{}: an example lacks a ```yaml block", rule.code))
-        + "```yaml\n".len();
-    let end = text[start..].find("```").unwrap() + start;
-    text[start..end].to_owned()
+fn example_side(text: &str, rule: &Rule) -> Example {
+    if !matches!(rule.check, Check::Change(_)) {
+        return Example {
+            base: None,
+            head: yaml_blocks(text, rule).swap_remove(0),
+        };
+    }
+    let mut blocks = yaml_blocks(text, rule).into_iter();
+    match (blocks.next(), blocks.next()) {
+        (Some(base), Some(head)) => Example {
+            base: Some(base),
+            head,
+        },
+        _ => panic!(
+            "{}: each side of a change rule's example needs two ```yaml blocks (Before:, After:)",
+            rule.code
+        ),
+    }
 }
 
-fn findings(rule: &'static Rule, yaml: &str) -> usize {
+/// The ```` ```yaml ```` blocks of `text` (not ```` ```yaml backend ````), up to `## ` or the
+/// next side of the example.
+fn yaml_blocks(text: &str, rule: &Rule) -> Vec<String> {
+    let text = text.split("\n## ").next().unwrap_or(text);
+    let mut blocks = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("```yaml\n") {
+        let start = start + "```yaml\n".len();
+        let end = rest[start..].find("```").unwrap() + start;
+        blocks.push(rest[start..end].to_owned());
+        rest = &rest[end + 3..];
+    }
+    assert!(
+        !blocks.is_empty(),
+        "{}: an example lacks a ```yaml block",
+        rule.code
+    );
+    blocks
+}
+
+fn findings(rule: &'static Rule, example: &Example) -> usize {
     let inputs = Inputs {
-        stdin: Some(yaml.to_owned()),
+        stdin: Some(example.head.clone()),
+        base: example.base.as_ref().map(|base| Revision {
+            name: "base".to_owned(),
+            files: vec![("example.yaml".to_owned(), base.clone())],
+        }),
         ..Inputs::default()
     };
     let (settings, sources) = example_settings(rule);

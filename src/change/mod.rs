@@ -15,6 +15,7 @@ pub use new_only::retain_new;
 use crate::index::Index;
 use crate::model::{Object, ObjectKey};
 use crate::provision::Plan;
+use crate::source::{FileId, FileRole, SourceMap};
 
 /// The base revision as the change rules see it.
 pub struct Base<'r, 'a> {
@@ -43,10 +44,15 @@ impl ObjectChange<'_, '_> {
 }
 
 /// Pairs the objects of both revisions by key, in key order. A key defined more than once on a
-/// side (independent examples in several directories) pairs its objects in load order, one to
-/// one; the leftovers are additions or removals.
+/// side (independent examples in several directories, kustomize overlays) pairs the objects
+/// written in the same file first (a base file is named `<revision>:<path>`), then the rest in
+/// load order, one to one; the leftovers are additions or removals.
 #[must_use]
-pub fn pair<'r, 'a>(head: &'r Index<'a>, base: &'r Index<'a>) -> Vec<ObjectChange<'r, 'a>> {
+pub fn pair<'r, 'a>(
+    head: &'r Index<'a>,
+    base: &'r Index<'a>,
+    sources: &SourceMap,
+) -> Vec<ObjectChange<'r, 'a>> {
     let mut keys: BTreeMap<&'r ObjectKey, (Vec<&'r Object<'a>>, Vec<&'r Object<'a>>)> =
         BTreeMap::new();
     for object in base.objects() {
@@ -60,7 +66,23 @@ pub fn pair<'r, 'a>(head: &'r Index<'a>, base: &'r Index<'a>) -> Vec<ObjectChang
         }
     }
     let mut changes = Vec::new();
-    for (key, (before, after)) in keys {
+    for (key, (mut before, mut after)) in keys {
+        if before.len() > 1 || after.len() > 1 {
+            let path = |object: &Object<'_>| revision_path(sources, object.file());
+            let mut same_file = Vec::new();
+            before.retain(|old| {
+                let Some(at) = after.iter().position(|new| path(new) == path(old)) else {
+                    return true;
+                };
+                same_file.push(ObjectChange {
+                    key,
+                    before: Some(*old),
+                    after: Some(after.remove(at)),
+                });
+                false
+            });
+            changes.extend(same_file);
+        }
         let count = before.len().max(after.len());
         for at in 0..count {
             changes.push(ObjectChange {
@@ -71,4 +93,18 @@ pub fn pair<'r, 'a>(head: &'r Index<'a>, base: &'r Index<'a>) -> Vec<ObjectChang
         }
     }
     changes
+}
+
+/// A file's path as both revisions name it: without the `<revision>:` of base files and
+/// without a leading `./`.
+#[must_use]
+pub fn revision_path(sources: &SourceMap, file: FileId) -> &str {
+    let name = sources.name(file);
+    let name = match sources.get(file) {
+        Some(source) if source.role == FileRole::Base => {
+            name.split_once(':').map_or(name, |(_, path)| path)
+        }
+        _ => name,
+    };
+    name.strip_prefix("./").unwrap_or(name)
 }

@@ -16,6 +16,7 @@ pub mod meta;
 pub mod names;
 pub mod persistent_volume;
 pub mod quantity;
+pub mod semantic;
 pub mod snapshot;
 pub mod storage_class;
 pub mod workload;

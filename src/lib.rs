@@ -54,6 +54,8 @@ pub struct CheckResult {
     pub files_checked: usize,
     /// What the cluster would do with the claims (the dry run).
     pub plan: provision::Plan,
+    /// The rules that ran, with their severities, ordered by code (SARIF describes them).
+    pub rules: Vec<(&'static rules::Rule, Severity)>,
 }
 
 impl CheckResult {
@@ -123,5 +125,6 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
         errors: workspace.errors,
         files_checked,
         plan,
+        rules: settings.rules.clone(),
     }
 }

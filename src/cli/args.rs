@@ -50,8 +50,8 @@ pub struct CheckArgs {
     /// Files and directories to check; `-` reads stdin.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format: `human` or `json` for `check`; `table`, `json` or `markdown` for
-    /// `plan`; `FORMAT=FILE` writes to a file. Repeatable.
+    /// Output format: `human`, `json`, `sarif` or `github` for `check`; `table`, `json` or
+    /// `markdown` for `plan`; `FORMAT=FILE` writes to a file. Repeatable.
     #[arg(long, value_name = "FORMAT[=FILE]")]
     pub format: Vec<String>,
     /// Run only these rules: codes, code prefixes, names, categories or `ALL`.

@@ -362,11 +362,30 @@ fn formats(specs: &[String]) -> Result<Vec<(Format, Option<PathBuf>)>> {
             let format = match name {
                 "human" => Format::Human,
                 "json" => Format::Json,
-                other => bail!("unknown format `{other}` (use `human` or `json`)"),
+                "sarif" => Format::Sarif,
+                "github" => Format::Github,
+                other => {
+                    bail!("unknown format `{other}` (use `human`, `json`, `sarif` or `github`)")
+                }
             };
             Ok((format, path))
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()
+        .and_then(one_document_on_stdout)
+}
+
+/// Two JSON documents on stdout make neither readable: all but one must go to files.
+fn one_document_on_stdout(
+    formats: Vec<(Format, Option<PathBuf>)>,
+) -> Result<Vec<(Format, Option<PathBuf>)>> {
+    let documents = formats
+        .iter()
+        .filter(|(format, path)| path.is_none() && matches!(format, Format::Json | Format::Sarif))
+        .count();
+    if documents > 1 {
+        bail!("`json` and `sarif` cannot both print to stdout: write one to a file (`sarif=FILE`)");
+    }
+    Ok(formats)
 }
 
 fn use_color(choice: ColorChoice) -> bool {

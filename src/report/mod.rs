@@ -1,8 +1,11 @@
 //! Report: how findings are said. Each format is one file; this module picks one.
 
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod plan;
+mod region;
+pub mod sarif;
 
 use std::io::{self, Write};
 
@@ -15,6 +18,10 @@ pub enum Format {
     Human,
     /// The stable JSON document described in the README.
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 /// How human output looks.
@@ -34,5 +41,7 @@ pub fn write(
     match format {
         Format::Human => human::write(result, style, out),
         Format::Json => json::write(result, out),
+        Format::Sarif => sarif::write(result, out),
+        Format::Github => github::write(result, out),
     }
 }

@@ -8,7 +8,7 @@
 //!    → model    what does it mean (typed objects with spanned fields, quantities)
 //!    → index    what refers to what (references resolved once, reverse edges)
 //!    → rules    what is wrong (built-in rules, in parallel)
-//!    → report   how do we say it (human, json)
+//!    → report   how do we say it (human, json, markdown, graph drawings)
 //! ```
 //!
 //! Dependencies point one way too: `source ← load ← model ← index ← rules ← engine ← cli`,
@@ -22,6 +22,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 mod engine;
+pub mod graph;
 pub mod index;
 pub mod load;
 pub mod model;
@@ -54,6 +55,8 @@ pub struct CheckResult {
     pub files_checked: usize,
     /// What the cluster would do with the claims (the dry run).
     pub plan: provision::Plan,
+    /// Which objects refer to which, marked with their findings (`pvlint graph`).
+    pub graph: graph::StorageGraph,
 }
 
 impl CheckResult {
@@ -75,11 +78,12 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
         .context
         .extend(settings.cluster_objects.iter().cloned());
     let workspace = load::load(&inputs, &settings.load, sources);
-    let (diagnostics, plan) = {
+    let (diagnostics, plan, mut graph) = {
         let model = model::Model::build(workspace.documents(), &settings.model);
         let index =
             index::Index::build(model, &workspace.sources, settings.cluster_classes.clone());
         let plan = provision::simulate(&index, &settings.backends);
+        let graph = graph::StorageGraph::build(&index, &plan);
         let base_model = inputs
             .base
             .as_ref()
@@ -105,8 +109,9 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
             let old = engine::run(base.index, base.plan, None, &workspace, settings);
             diagnostics = change::retain_new(diagnostics, &old, &workspace.sources, base.revision);
         }
-        (diagnostics, plan)
+        (diagnostics, plan, graph)
     };
+    graph.mark(&diagnostics);
     let files_checked = workspace
         .files
         .iter()
@@ -123,5 +128,6 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
         errors: workspace.errors,
         files_checked,
         plan,
+        graph,
     }
 }

@@ -1,7 +1,9 @@
 //! Report: how findings are said. Each format is one file; this module picks one.
 
+pub mod graph;
 pub mod human;
 pub mod json;
+pub mod markdown;
 pub mod plan;
 
 use std::io::{self, Write};
@@ -15,6 +17,8 @@ pub enum Format {
     Human,
     /// The stable JSON document described in the README.
     Json,
+    /// A job summary or pull request comment: findings, the Plan and a Mermaid graph.
+    Markdown,
 }
 
 /// How human output looks.
@@ -24,15 +28,17 @@ pub struct HumanStyle {
     pub width: usize,
 }
 
-/// Writes a check result in one format.
+/// Writes a check result in one format; `links` is where Markdown links point.
 pub fn write(
     result: &CheckResult,
     format: Format,
     style: HumanStyle,
+    links: &markdown::LinkBase,
     out: &mut impl Write,
 ) -> io::Result<()> {
     match format {
         Format::Human => human::write(result, style, out),
         Format::Json => json::write(result, out),
+        Format::Markdown => markdown::write(result, links, out),
     }
 }

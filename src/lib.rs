@@ -8,7 +8,7 @@
 //!    → model    what does it mean (typed objects with spanned fields, quantities)
 //!    → index    what refers to what (references resolved once, reverse edges)
 //!    → rules    what is wrong (built-in rules, in parallel)
-//!    → report   how do we say it (human, json)
+//!    → report   how do we say it (human, json, sarif, github, markdown, graph drawings)
 //! ```
 //!
 //! Dependencies point one way too: `source ← load ← model ← index ← rules ← engine ← cli`,
@@ -22,6 +22,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 mod engine;
+pub mod graph;
 pub mod index;
 pub mod load;
 pub mod model;
@@ -56,6 +57,8 @@ pub struct CheckResult {
     pub plan: provision::Plan,
     /// The rules that ran, with their severities, ordered by code (SARIF describes them).
     pub rules: Vec<(&'static rules::Rule, Severity)>,
+    /// Which objects refer to which, marked with their findings (`pvlint graph`).
+    pub graph: graph::StorageGraph,
 }
 
 impl CheckResult {
@@ -77,11 +80,12 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
         .context
         .extend(settings.cluster_objects.iter().cloned());
     let workspace = load::load(&inputs, &settings.load, sources);
-    let (diagnostics, plan) = {
+    let (diagnostics, plan, mut graph) = {
         let model = model::Model::build(workspace.documents(), &settings.model);
         let index =
             index::Index::build(model, &workspace.sources, settings.cluster_classes.clone());
         let plan = provision::simulate(&index, &settings.backends);
+        let graph = graph::StorageGraph::build(&index, &plan);
         let base_model = inputs
             .base
             .as_ref()
@@ -107,8 +111,9 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
             let old = engine::run(base.index, base.plan, None, &workspace, settings);
             diagnostics = change::retain_new(diagnostics, &old, &workspace.sources, base.revision);
         }
-        (diagnostics, plan)
+        (diagnostics, plan, graph)
     };
+    graph.mark(&diagnostics);
     let files_checked = workspace
         .files
         .iter()
@@ -126,5 +131,6 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
         files_checked,
         plan,
         rules: settings.rules.clone(),
+        graph,
     }
 }

@@ -109,6 +109,7 @@ fn run_case(folder: &Path, input: &Path, expect_findings: bool) -> Result<(), Fa
             color: false,
             width: 100,
         },
+        &report::markdown::LinkBase::default(),
         &mut rendered,
     )
     .unwrap();

@@ -40,6 +40,9 @@ pub enum Command {
     /// Show what the cluster would do with every claim (a dry run of binding and provisioning).
     #[command(after_help = EXIT_STATUS)]
     Plan(CheckArgs),
+    /// Draw the storage graph (workloads → claims → classes and volumes → drivers, objects
+    /// with findings highlighted) as Mermaid or DOT.
+    Graph(CheckArgs),
     /// Print the JSON Schema of one of pvlint's own files: the config, a backend model, or the
     /// JSON output of `check` or `plan`.
     Schema(SchemaArgs),
@@ -50,8 +53,9 @@ pub struct CheckArgs {
     /// Files and directories to check; `-` reads stdin.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format: `human`, `json`, `sarif` or `github` for `check`; `table`, `json` or
-    /// `markdown` for `plan`; `FORMAT=FILE` writes to a file. Repeatable.
+    /// Output format: `human`, `json`, `sarif`, `github` or `markdown` for `check`; `table`,
+    /// `json` or `markdown` for `plan`; `mermaid` or `dot` for `graph`; `FORMAT=FILE` writes to
+    /// a file. Repeatable.
     #[arg(long, value_name = "FORMAT[=FILE]")]
     pub format: Vec<String>,
     /// Run only these rules: codes, code prefixes, names, categories or `ALL`.

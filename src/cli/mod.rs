@@ -2,6 +2,7 @@
 //! prints, and, for config discovery and stdin, touches the outside world besides `load`.
 
 pub mod args;
+mod graph;
 mod rules;
 
 use std::fs::File;
@@ -57,6 +58,7 @@ pub fn run(args: Args) -> Result<ExitStatus> {
         Some(Command::Rules(list)) => rules::list(list.format),
         Some(Command::Rule(rule)) => rules::show(&rule.rule),
         Some(Command::Plan(plan_args)) => plan(&plan_args),
+        Some(Command::Graph(graph_args)) => graph::graph(&graph_args),
         Some(Command::Schema(schema_args)) => schema(schema_args.schema),
         None => check(&args.check),
     }
@@ -108,6 +110,7 @@ fn check(args: &CheckArgs) -> Result<ExitStatus> {
         color: use_color(args.color),
         width: 100,
     };
+    let links = report::markdown::LinkBase::from_github(|name| std::env::var(name).ok());
     for (format, path) in formats(&args.format)? {
         if let Some(path) = path {
             let mut file = File::create(&path)
@@ -116,11 +119,11 @@ fn check(args: &CheckArgs) -> Result<ExitStatus> {
                 color: false,
                 ..style
             };
-            report::write(&result, format, plain, &mut file)?;
+            report::write(&result, format, plain, &links, &mut file)?;
         } else {
             let stdout = io::stdout();
             let mut out = stdout.lock();
-            report::write(&result, format, style, &mut out)?;
+            report::write(&result, format, style, &links, &mut out)?;
             out.flush()?;
         }
     }
@@ -364,9 +367,10 @@ fn formats(specs: &[String]) -> Result<Vec<(Format, Option<PathBuf>)>> {
                 "json" => Format::Json,
                 "sarif" => Format::Sarif,
                 "github" => Format::Github,
-                other => {
-                    bail!("unknown format `{other}` (use `human`, `json`, `sarif` or `github`)")
-                }
+                "markdown" => Format::Markdown,
+                other => bail!(
+                    "unknown format `{other}` (use `human`, `json`, `sarif`, `github` or `markdown`)"
+                ),
             };
             Ok((format, path))
         })

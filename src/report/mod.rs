@@ -1,8 +1,10 @@
 //! Report: how findings are said. Each format is one file; this module picks one.
 
 pub mod github;
+pub mod graph;
 pub mod human;
 pub mod json;
+pub mod markdown;
 pub mod plan;
 mod region;
 pub mod sarif;
@@ -22,6 +24,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// A job summary or pull request comment: findings, the Plan and a Mermaid graph.
+    Markdown,
 }
 
 /// How human output looks.
@@ -31,11 +35,12 @@ pub struct HumanStyle {
     pub width: usize,
 }
 
-/// Writes a check result in one format.
+/// Writes a check result in one format; `links` is where Markdown links point.
 pub fn write(
     result: &CheckResult,
     format: Format,
     style: HumanStyle,
+    links: &markdown::LinkBase,
     out: &mut impl Write,
 ) -> io::Result<()> {
     match format {
@@ -43,5 +48,6 @@ pub fn write(
         Format::Json => json::write(result, out),
         Format::Sarif => sarif::write(result, out),
         Format::Github => github::write(result, out),
+        Format::Markdown => markdown::write(result, links, out),
     }
 }

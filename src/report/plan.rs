@@ -95,14 +95,19 @@ fn table(plan: &Plan, color: bool, out: &mut impl Write) -> io::Result<()> {
 }
 
 fn markdown(plan: &Plan, out: &mut impl Write) -> io::Result<()> {
-    writeln!(out, "### Storage plan\n\n{}\n", summary(plan))?;
-    writeln!(out, "| {} |", HEADERS.join(" | "))?;
-    writeln!(out, "|{}|", HEADERS.map(|_| "---").join("|"))?;
-    for claim in &plan.claims {
-        let cells = row(claim).map(|cell| cell.replace('|', "\\|"));
-        writeln!(out, "| {} |", cells.join(" | "))?;
+    let mut text = format!("### Storage plan\n\n{}\n\n", summary(plan));
+    markdown_table(&plan.claims, &mut text);
+    out.write_all(text.as_bytes())
+}
+
+/// The Markdown table of some claims' plans (header included), cells escaped.
+pub(crate) fn markdown_table(claims: &[ClaimPlan], text: &mut String) {
+    let _ = writeln!(text, "| {} |", HEADERS.join(" | "));
+    let _ = writeln!(text, "|{}|", HEADERS.map(|_| "---").join("|"));
+    for claim in claims {
+        let cells = row(claim).map(|cell| super::markdown::cell(&cell));
+        let _ = writeln!(text, "| {} |", cells.join(" | "));
     }
-    Ok(())
 }
 
 /// `5 claims: 2 bound, 2 provisioned, 1 pending`.

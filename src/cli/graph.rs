@@ -1,0 +1,67 @@
+//! `pvlint graph`: the storage graph of a check on its own, as Mermaid or DOT.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+
+use super::ExitStatus;
+use super::args::CheckArgs;
+use crate::report::graph::{self, GraphFormat};
+use crate::source::SourceMap;
+
+/// Runs the check (rules included, so that objects with findings are highlighted) and draws
+/// its graph. Exits 0, or 2 when an input could not be read; findings do not fail it.
+pub(super) fn graph(args: &CheckArgs) -> Result<ExitStatus> {
+    let formats = formats(&args.format)?;
+    let mut sources = SourceMap::default();
+    let Some(settings) = super::settings(args, &mut sources)? else {
+        return Ok(ExitStatus::Error);
+    };
+    let inputs = super::inputs(args)?;
+    let result = crate::check(&inputs, &settings, sources);
+    for (format, path) in formats {
+        if let Some(path) = path {
+            let mut file = File::create(&path)
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+            graph::write(&result.graph, format, &mut file)?;
+        } else {
+            let stdout = io::stdout();
+            let mut out = stdout.lock();
+            graph::write(&result.graph, format, &mut out)?;
+            out.flush()?;
+        }
+    }
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    for error in &result.errors {
+        writeln!(err, "error: {}: {}", error.path, error.message)?;
+    }
+    Ok(if result.errors.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Error
+    })
+}
+
+fn formats(specs: &[String]) -> Result<Vec<(GraphFormat, Option<PathBuf>)>> {
+    if specs.is_empty() {
+        return Ok(vec![(GraphFormat::Mermaid, None)]);
+    }
+    specs
+        .iter()
+        .map(|spec| {
+            let (name, path) = match spec.split_once('=') {
+                Some((name, path)) => (name, Some(PathBuf::from(path))),
+                None => (spec.as_str(), None),
+            };
+            let format = match name {
+                "mermaid" => GraphFormat::Mermaid,
+                "dot" => GraphFormat::Dot,
+                other => bail!("unknown graph format `{other}` (use `mermaid` or `dot`)"),
+            };
+            Ok((format, path))
+        })
+        .collect()
+}

@@ -126,11 +126,9 @@ fn git(dir: &Path, args: &[&str]) {
     );
 }
 
-#[test]
-fn the_composite_steps_run_like_a_runner_runs_them() {
-    let action = action();
+/// A repository whose head commit makes a claim shrink and name a misspelt class.
+fn pull_request_repository() -> tempfile::TempDir {
     let repo = tempfile::tempdir().unwrap();
-    let temp = tempfile::tempdir().unwrap();
     // Base: a class and a claim. Head: the claim shrinks and names a misspelt class.
     let class = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast-ssd}\nprovisioner: ebs.csi.aws.com\nvolumeBindingMode: WaitForFirstConsumer\n";
     let claim = |class: &str, size: &str| {
@@ -145,6 +143,14 @@ fn the_composite_steps_run_like_a_runner_runs_them() {
     git(repo.path(), &["commit", "-q", "-m", "base"]);
     std::fs::write(repo.path().join("claim.yaml"), claim("fast-sdd", "5Gi")).unwrap();
     git(repo.path(), &["commit", "-q", "-am", "head"]);
+    repo
+}
+
+#[test]
+fn the_composite_steps_run_like_a_runner_runs_them() {
+    let action = action();
+    let repo = pull_request_repository();
+    let temp = tempfile::tempdir().unwrap();
 
     let mut inputs: BTreeMap<String, String> = action
         .entries("inputs")

@@ -10,6 +10,10 @@
 
 #![allow(clippy::unwrap_used, reason = "tests: failures should be loud")]
 
+mod common;
+
+use common::git;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -103,27 +107,6 @@ fn evaluate(expression: &str, inputs: &BTreeMap<String, String>, temp: &Path) ->
     }
     out.push_str(rest);
     out
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .args([
-            "-c",
-            "user.name=pvlint",
-            "-c",
-            "user.email=pvlint@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 /// A repository whose head commit makes a claim shrink and name a misspelt class.

@@ -6,6 +6,10 @@
     reason = "end-to-end tests: a failing call should fail the test loudly"
 )]
 
+mod common;
+
+use common::git;
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -134,31 +138,6 @@ fn exactly_ten_need_no_notice() {
     let lines = github(dir.path(), &["--select", "PVL201", "."]);
     assert_eq!(lines.len(), 10);
     assert!(lines.iter().all(|line| line.starts_with("::error ")));
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .args([
-            "-c",
-            "user.name=pvlint",
-            "-c",
-            "user.email=pvlint@example.com",
-        ])
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 #[test]

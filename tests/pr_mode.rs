@@ -3,33 +3,12 @@
 
 #![allow(clippy::unwrap_used, reason = "tests: failures should be loud")]
 
+mod common;
+
+use common::git;
+
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args([
-            "-c",
-            "user.name=pvlint",
-            "-c",
-            "user.email=pvlint@example.com",
-        ])
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-}
 
 fn commit_all(dir: &Path, message: &str) {
     git(dir, &["add", "-A"]);

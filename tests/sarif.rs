@@ -15,6 +15,10 @@
     reason = "end-to-end tests: a failing call should fail the test loudly"
 )]
 
+mod common;
+
+use common::git;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::Path;
@@ -543,31 +547,6 @@ fn input_errors_are_tool_execution_notifications() {
         "missing.yaml"
     );
     text(&notification["message"]["text"], "notification message");
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .args([
-            "-c",
-            "user.name=pvlint",
-            "-c",
-            "user.email=pvlint@example.com",
-        ])
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 #[test]

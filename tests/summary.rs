@@ -11,6 +11,10 @@
     reason = "a test says why it skips when an optional tool is not installed"
 )]
 
+mod common;
+
+use common::git;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -524,31 +528,6 @@ fn every_drawing_parses_with_mermaid() {
             .count(),
         drawings.len(),
         "{report}"
-    );
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .args([
-            "-c",
-            "user.name=pvlint",
-            "-c",
-            "user.email=pvlint@example.com",
-        ])
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
     );
 }
 

@@ -1,25 +1,28 @@
 //! The dry run itself: every claim in creation order through admission, static binding and
 //! dynamic provisioning, then every PV and pod from the result (SEMANTICS §1, §2, §8, §13).
 
+mod defaults;
+mod pods;
+mod pools;
+mod prebound;
+
 use std::collections::{BTreeMap, HashMap};
 
 use crate::index::{ClaimUse, Index};
 use crate::load::tree::Node;
-use crate::model::storage_class::is_default;
 use crate::model::{
-    Claim, ClaimClass, ClaimId, ClaimOrigin, ObjectId, ObjectKind, Quantity, VolumeSource,
-    is_placeholder,
+    Claim, ClaimClass, ClaimId, ClaimOrigin, ObjectId, ObjectKind, Quantity, is_placeholder,
 };
 use crate::provision::admission::Admission;
 use crate::provision::backend::{Backend, Backends};
-use crate::provision::binding::{Candidate, ModeSet, Request, Volumes};
+use crate::provision::binding::{ModeSet, Request, Volumes};
 use crate::provision::dynamic::{self, Answer, Ask};
-use crate::provision::plan::{
-    ClaimPlan, ClaimSource, ClassChoice, Outcome, Plan, PodPlan, Reason, VOLUME_MISMATCH_EVENT,
-    VolumePlan,
-};
-use crate::provision::topology::{self, Mounted};
-use crate::source::{FileId, Span, Spanned};
+use crate::provision::plan::{ClaimPlan, ClaimSource, ClassChoice, Outcome, Plan, Reason};
+use crate::provision::topology;
+use crate::source::FileId;
+use defaults::DefaultClass;
+use pods::pod_references;
+use pools::Pools;
 
 /// Most claims planned for one StatefulSet template (one per replica).
 const MAX_REPLICAS_PLANNED: u64 = 1_000;
@@ -51,56 +54,6 @@ pub fn simulate(index: &Index<'_>, backends: &Backends) -> Plan {
     run.volume_plans();
     run.pod_plans();
     run.plan
-}
-
-/// The default class, chosen as Kubernetes does when several are marked default: the most
-/// recently created (repo objects are created in load order, after the cluster's classes).
-struct DefaultClass {
-    name: Option<String>,
-    /// Every default, for the reason text when there are several.
-    all: Vec<String>,
-}
-
-impl DefaultClass {
-    fn find(index: &Index<'_>) -> Self {
-        let mut all: Vec<(Option<String>, usize, String)> = index
-            .cluster_classes()
-            .iter()
-            .filter(|class| class.default)
-            .map(|class| (None, 0, class.name.clone()))
-            .collect();
-        for (order, object) in index.objects().iter().enumerate() {
-            if matches!(object.kind, ObjectKind::StorageClass(_)) && is_default(&object.meta) {
-                let created = object
-                    .meta
-                    .metadata
-                    .and_then(|metadata| metadata.get("creationTimestamp"))
-                    .and_then(Node::as_str)
-                    .map(str::to_owned);
-                all.push((created, order + 1, object.key.name.clone()));
-            }
-        }
-        // Newest first: by timestamp when written, else by creation (load) order.
-        all.sort_by(|a, b| (&b.0, b.1).cmp(&(&a.0, a.1)).then_with(|| a.2.cmp(&b.2)));
-        Self {
-            name: all.first().map(|(_, _, name)| name.clone()),
-            all: all.into_iter().map(|(_, _, name)| name).collect(),
-        }
-    }
-
-    fn reason(&self) -> Option<Reason> {
-        let name = self.name.as_ref()?;
-        let text = if self.all.len() > 1 {
-            format!(
-                "admission sets the default class `{name}`, the newest of {} defaults ({})",
-                self.all.len(),
-                self.all.join(", ")
-            )
-        } else {
-            format!("admission sets the default class `{name}`")
-        };
-        Some(Reason::new("default-class", text))
-    }
 }
 
 /// A class as provisioning reads it.
@@ -299,222 +252,6 @@ impl<'a> Run<'_, 'a> {
         }
         plan.follows_pod = waits;
         self.provision(claim, bytes, modes, plan);
-    }
-
-    /// A claim with `volumeName` (§1.6 case B): only that PV, checked, never provisioning.
-    /// A PV whose `claimRef` already names the claim binds without checks; otherwise the
-    /// checks that hold whatever the creation order (the PV's `claimRef`, capacity, class,
-    /// volume mode, access modes) come before "another claim of the manifests took it first",
-    /// so the reason names the mismatch that would remain in any order.
-    fn prebound_by_claim(
-        &self,
-        claim: &Claim<'a>,
-        volume: Spanned<&str>,
-        request: &Request<'_>,
-        plan: &mut ClaimPlan,
-    ) -> Option<usize> {
-        let from = self.index.object(claim.owner).file();
-        let Some(at) = self
-            .index
-            .volume(volume.value, from)
-            .and_then(|object| self.volumes.of_object(object.id))
-        else {
-            plan.reasons.push(Reason::new(
-                "prebound-volume-missing",
-                format!("`volumeName` names PV `{}`, which is not in the manifests; a claim with `volumeName` is never provisioned", volume.value),
-            ).at(volume.span));
-            return None;
-        };
-        let candidate = self.volumes.candidate(at)?;
-        let reserved_here = candidate.claim_ref.is_some_and(|(namespace, name, uid)| {
-            namespace == request.namespace
-                && name == request.name
-                && uid.is_none_or(|uid| request.uid == Some(uid))
-        });
-        let mismatch = if reserved_here {
-            self.volumes.is_taken(at).then(|| self.taken(at, candidate))
-        } else {
-            let request_text = claim.spec.request.as_ref().map(|request| request.text);
-            self.static_mismatch(candidate, request, request_text)
-                .or_else(|| self.volumes.is_taken(at).then(|| self.taken(at, candidate)))
-        };
-        match mismatch {
-            Some(reason) => {
-                let text = format!("{VOLUME_MISMATCH_EVENT}: {}", reason.text);
-                plan.reasons.push(Reason { text, ..reason }.at(volume.span));
-                None
-            }
-            None => Some(at),
-        }
-    }
-
-    /// Why a PV can never satisfy a claim that names it in `volumeName`
-    /// (`checkVolumeSatisfyClaim`, and a `claimRef` naming another claim), with the PV's field.
-    fn static_mismatch(
-        &self,
-        candidate: &Candidate<'a>,
-        request: &Request<'_>,
-        request_text: Option<&str>,
-    ) -> Option<Reason> {
-        let object = self.index.object(candidate.object);
-        let ObjectKind::Volume(pv) = &object.kind else {
-            return None;
-        };
-        let name = candidate.name;
-        let mismatch = |kind, text: String, span: Option<Span>, label: String| {
-            Some(Reason::new("volume-mismatch", text).kind(kind).related(
-                object.id,
-                span.unwrap_or_else(|| object.meta.name_span()),
-                label,
-            ))
-        };
-        if let Some((namespace, claimed, uid)) = candidate.claim_ref {
-            let other = if namespace == request.namespace && claimed == request.name {
-                format!(
-                    "an earlier `{namespace}/{claimed}`, uid `{}`",
-                    uid.unwrap_or_default()
-                )
-            } else {
-                format!("`{namespace}/{claimed}`")
-            };
-            return mismatch(
-                "claimed",
-                format!("volume `{name}` is already bound to a different claim ({other})"),
-                pv.claim_ref.map(|claim_ref| claim_ref.key),
-                format!("`claimRef` reserves it for {other}"),
-            );
-        }
-        if candidate
-            .capacity
-            .is_none_or(|capacity| capacity < request.bytes)
-        {
-            let capacity = pv.capacity.as_ref().map_or("", |capacity| capacity.text);
-            return mismatch(
-                "capacity",
-                format!(
-                    "volume `{name}` is smaller than the request (`{capacity}` < `{}`)",
-                    request_text.unwrap_or_default()
-                ),
-                pv.capacity.as_ref().map(|capacity| capacity.span),
-                format!("capacity `{capacity}` is less than the request"),
-            );
-        }
-        if candidate.class != request.class {
-            let span = pv
-                .beta_class
-                .or(pv.storage_class_name)
-                .map(|class| class.span);
-            return mismatch(
-                "class",
-                format!(
-                    "volume `{name}` has {}, the claim {}",
-                    show_class(candidate.class),
-                    show_class(request.class)
-                ),
-                span,
-                if candidate.class.is_empty() {
-                    "the volume has no class".to_owned()
-                } else {
-                    format!("the volume has class `{}`", candidate.class)
-                },
-            );
-        }
-        if candidate.block != request.block {
-            let (mode, wanted) = if candidate.block {
-                ("Block", "Filesystem")
-            } else {
-                ("Filesystem", "Block")
-            };
-            return mismatch(
-                "volume-mode",
-                format!("volume `{name}` has volume mode `{mode}`, the claim `{wanted}`"),
-                pv.volume_mode.map(|mode| mode.span),
-                format!("the volume mode is `{mode}`"),
-            );
-        }
-        if !candidate.modes.contains_all(request.modes) {
-            let missing: Vec<&str> = request
-                .modes
-                .names()
-                .into_iter()
-                .filter(|mode| !candidate.modes.contains_all(ModeSet::of([*mode])))
-                .collect();
-            let missing = missing.join("`, `");
-            return mismatch(
-                "access-modes",
-                format!("volume `{name}` lacks the claim's access modes (`{missing}`)"),
-                pv.access_modes.as_ref().map(|modes| modes.key),
-                format!("the volume does not offer `{missing}`"),
-            );
-        }
-        None
-    }
-
-    /// A PV another claim of the manifests bound before this one.
-    fn taken(&self, at: usize, candidate: &Candidate<'a>) -> Reason {
-        let object = self.index.object(candidate.object);
-        let mut reason = Reason::new(
-            "volume-mismatch",
-            format!(
-                "volume `{}` is already bound to another claim",
-                candidate.name
-            ),
-        )
-        .kind("taken");
-        if let Some(&(taker, ref name)) = self.taken_by.get(&at) {
-            let taker = self.index.claim(taker);
-            if taker
-                .spec
-                .volume_name
-                .is_some_and(|volume| volume.value == candidate.name)
-            {
-                reason = Reason::new(
-                    "volume-mismatch",
-                    format!(
-                        "claim `{name}` names volume `{}` too, and binds it first",
-                        candidate.name
-                    ),
-                )
-                .kind("shared");
-            }
-            let span = taker.spec.volume_name.or(taker.name).map_or_else(
-                || self.index.object(taker.owner).meta.name_span(),
-                |n| n.span,
-            );
-            reason = reason.related(
-                self.index.object(taker.owner).id,
-                span,
-                format!("claim `{name}` binds it first"),
-            );
-        }
-        reason.related(
-            object.id,
-            object.meta.name_span(),
-            "the volume is defined here",
-        )
-    }
-
-    fn bind(&mut self, at: usize, plan: &mut ClaimPlan) {
-        self.volumes.take(at);
-        self.taken_by.insert(at, (plan.claim, plan.name.clone()));
-        let Some(candidate) = self.volumes.candidate(at) else {
-            return;
-        };
-        plan.outcome = Outcome::Bound;
-        plan.volume = Some(candidate.name.to_owned());
-        plan.volume_object = Some(candidate.object);
-        plan.size = candidate
-            .capacity
-            .and_then(|bytes| u128::try_from(bytes).ok());
-        if let ObjectKind::Volume(volume) = &self.index.object(candidate.object).kind {
-            plan.reclaim_policy = Some(
-                volume
-                    .reclaim_policy
-                    .map_or("Retain", |policy| policy.value)
-                    .to_owned(),
-            );
-            plan.driver = volume.csi_driver().map(|driver| driver.value.to_owned());
-        }
     }
 
     fn waits_for_consumer(&mut self, claim: &Claim<'a>, class: &str) -> bool {
@@ -754,192 +491,6 @@ impl<'a> Run<'_, 'a> {
             _ => Ok(None),
         }
     }
-
-    fn volume_plans(&mut self) {
-        let bound: std::collections::HashMap<_, _> = self
-            .plan
-            .claims
-            .iter()
-            .filter_map(|claim| {
-                Some((
-                    claim.volume_object?,
-                    format!("{}/{}", claim.namespace, claim.name),
-                ))
-            })
-            .collect();
-        for (_, candidate) in self.volumes.candidates() {
-            let claim = bound.get(&candidate.object).cloned();
-            let phase = if claim.is_some() {
-                "Bound"
-            } else if candidate.available {
-                "Available"
-            } else {
-                "Released"
-            };
-            self.plan.volumes.push(VolumePlan {
-                object: candidate.object,
-                name: candidate.name.to_owned(),
-                phase,
-                claim,
-            });
-        }
-    }
-
-    fn pod_plans(&mut self) {
-        let mut plans_of: HashMap<ClaimId, Vec<usize>> = HashMap::new();
-        for (at, planned) in self.plan.claims.iter().enumerate() {
-            plans_of.entry(planned.claim).or_default().push(at);
-        }
-        let mut pods = Vec::new();
-        for object in self.index.objects() {
-            let ObjectKind::Workload(workload) = &object.kind else {
-                continue;
-            };
-            let mut claims = Vec::new();
-            let mut reasons = Vec::new();
-            let templates = workload
-                .claim_templates
-                .iter()
-                .chain(&workload.ephemeral_claims)
-                .map(|&id| {
-                    let span = self
-                        .index
-                        .claim(id)
-                        .name
-                        .map_or(object.meta.name_span(), |n| n.span);
-                    Mounted {
-                        claim: id,
-                        at: span,
-                    }
-                });
-            let volumes = self
-                .index
-                .claim_volumes(object)
-                .into_iter()
-                .map(|volume| Mounted {
-                    claim: volume.claim,
-                    at: volume.name.span,
-                });
-            let mounted: Vec<Mounted> = templates.chain(volumes).collect();
-            for id in mounted.iter().map(|mounted| mounted.claim) {
-                let Some(planned) = plans_of
-                    .get(&id)
-                    .and_then(|plans| plans.first())
-                    .and_then(|&at| self.plan.claims.get(at))
-                else {
-                    continue;
-                };
-                claims.push(format!("{}/{}", planned.namespace, planned.name));
-                if matches!(planned.outcome, Outcome::Pending | Outcome::Rejected) {
-                    reasons.push(Reason::new(
-                        "unbound-claim",
-                        format!(
-                            "claim `{}` stays {}",
-                            planned.name,
-                            planned.outcome.as_str()
-                        ),
-                    ));
-                }
-            }
-            if claims.is_empty() {
-                continue;
-            }
-            if let Some(pod) = &workload.pod {
-                let instances = instances(&mounted, &plans_of, &self.plan);
-                reasons.extend(topology::conflicts(
-                    self.index, object, pod.node, &mounted, &instances,
-                ));
-            }
-            pods.push(PodPlan {
-                object: object.id,
-                workload: format!(
-                    "{}/{}/{}",
-                    object.key.kind,
-                    object.key.namespace.as_deref().unwrap_or_default(),
-                    object.key.name
-                ),
-                claims,
-                schedulable: reasons.is_empty(),
-                reasons,
-            });
-        }
-        self.plan.pods = pods;
-    }
-}
-
-/// What is left of the capacity pools backend models declare, by backend and zone.
-#[derive(Debug, Default)]
-struct Pools {
-    used: HashMap<(String, Option<String>), i128>,
-}
-
-impl Pools {
-    /// Charges `bytes` to the pool that serves `zone` (a zone's own pool, else a pool for every
-    /// zone); backends without pools have no limit.
-    #[expect(
-        clippy::result_large_err,
-        reason = "the refusal is the Plan's own reason, moved into it once per refused claim"
-    )]
-    fn take(&mut self, backend: &Backend, zone: Option<&str>, bytes: i128) -> Result<(), Reason> {
-        let pool = backend
-            .capacity
-            .iter()
-            .find(|pool| pool.zone.is_some() && pool.zone.as_deref() == zone)
-            .or_else(|| backend.capacity.iter().find(|pool| pool.zone.is_none()));
-        let Some(pool) = pool else {
-            return Ok(());
-        };
-        let capacity = pool.capacity.ceil_integer().unwrap_or(i128::MAX);
-        let used = self
-            .used
-            .entry((backend.name.clone(), pool.zone.clone()))
-            .or_insert(0);
-        if *used + bytes > capacity {
-            let place = pool
-                .zone
-                .as_ref()
-                .map_or_else(String::new, |zone| format!(" in zone `{zone}`"));
-            return Err(Reason::new(
-                "capacity-exceeded",
-                format!(
-                    "`{}` has {} of capacity{place}, and earlier claims use {} of it",
-                    backend.name,
-                    pool.capacity.as_written(),
-                    show_bytes(*used)
-                ),
-            )
-            .value(pool.capacity.as_written()));
-        }
-        *used += bytes;
-        Ok(())
-    }
-}
-
-/// For each pod of a workload (one per StatefulSet replica, at most the planned replicas), the
-/// plan of each mounted claim, in `mounted` order.
-fn instances<'p>(
-    mounted: &[Mounted],
-    plans_of: &HashMap<ClaimId, Vec<usize>>,
-    plan: &'p Plan,
-) -> Vec<Vec<Option<&'p ClaimPlan>>> {
-    let replicas = mounted
-        .iter()
-        .filter_map(|mounted| plans_of.get(&mounted.claim))
-        .map(Vec::len)
-        .max()
-        .unwrap_or(1);
-    (0..replicas)
-        .map(|replica| {
-            mounted
-                .iter()
-                .map(|mounted| {
-                    let plans = plans_of.get(&mounted.claim)?;
-                    let at = plans.get(replica).or_else(|| plans.first())?;
-                    plan.claims.get(*at)
-                })
-                .collect()
-        })
-        .collect()
 }
 
 /// ``class `x` `` or `no class`, for reason texts.
@@ -949,29 +500,6 @@ fn show_class(class: &str) -> String {
     } else {
         format!("class `{class}`")
     }
-}
-
-/// Every pod volume's `claimName`, with whether its workload writes its namespace.
-fn pod_references<'a>(index: &Index<'a>) -> HashMap<&'a str, Vec<bool>> {
-    let mut references: HashMap<&'a str, Vec<bool>> = HashMap::new();
-    for object in index.objects() {
-        let ObjectKind::Workload(workload) = &object.kind else {
-            continue;
-        };
-        for volume in workload.pod.iter().flat_map(|pod| &pod.volumes) {
-            if let VolumeSource::Claim {
-                claim_name: Some(name),
-                ..
-            } = volume.source
-            {
-                references
-                    .entry(name.value)
-                    .or_default()
-                    .push(object.meta.namespace.is_some());
-            }
-        }
-    }
-    references
 }
 
 /// Bytes in the largest binary unit that divides them (`8Gi`), else plain bytes.

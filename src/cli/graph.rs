@@ -46,22 +46,11 @@ pub(super) fn graph(args: &CheckArgs) -> Result<ExitStatus> {
 }
 
 fn formats(specs: &[String]) -> Result<Vec<(GraphFormat, Option<PathBuf>)>> {
-    if specs.is_empty() {
-        return Ok(vec![(GraphFormat::Mermaid, None)]);
-    }
-    specs
-        .iter()
-        .map(|spec| {
-            let (name, path) = match spec.split_once('=') {
-                Some((name, path)) => (name, Some(PathBuf::from(path))),
-                None => (spec.as_str(), None),
-            };
-            let format = match name {
-                "mermaid" => GraphFormat::Mermaid,
-                "dot" => GraphFormat::Dot,
-                other => bail!("unknown graph format `{other}` (use `mermaid` or `dot`)"),
-            };
-            Ok((format, path))
+    super::outputs(specs, GraphFormat::Mermaid, |name| {
+        Ok(match name {
+            "mermaid" => GraphFormat::Mermaid,
+            "dot" => GraphFormat::Dot,
+            other => bail!("unknown graph format `{other}` (use `mermaid` or `dot`)"),
         })
-        .collect()
+    })
 }

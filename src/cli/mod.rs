@@ -147,22 +147,15 @@ fn plan(args: &CheckArgs) -> Result<ExitStatus> {
     let inputs = inputs(args)?;
     let result = crate::check(&inputs, &settings, sources);
     let color = use_color(args.color);
-    let specs = if args.format.is_empty() {
-        vec!["table".to_owned()]
-    } else {
-        args.format.clone()
-    };
-    for spec in &specs {
-        let (name, path) = match spec.split_once('=') {
-            Some((name, path)) => (name, Some(PathBuf::from(path))),
-            None => (spec.as_str(), None),
-        };
-        let format = match name {
+    let outputs = outputs(&args.format, PlanFormat::Table, |name| {
+        Ok(match name {
             "table" | "human" => PlanFormat::Table,
             "json" => PlanFormat::Json,
             "markdown" => PlanFormat::Markdown,
             other => bail!("unknown plan format `{other}` (use `table`, `json` or `markdown`)"),
-        };
+        })
+    })?;
+    for (format, path) in outputs {
         if let Some(path) = path {
             let mut file = File::create(&path)
                 .with_context(|| format!("cannot write `{}`", path.display()))?;
@@ -352,8 +345,30 @@ fn inputs(args: &CheckArgs) -> Result<Inputs> {
 }
 
 fn formats(specs: &[String]) -> Result<Vec<(Format, Option<PathBuf>)>> {
+    outputs(specs, Format::Human, |name| {
+        Ok(match name {
+            "human" => Format::Human,
+            "json" => Format::Json,
+            "sarif" => Format::Sarif,
+            "github" => Format::Github,
+            "markdown" => Format::Markdown,
+            other => bail!(
+                "unknown format `{other}` (use `human`, `json`, `sarif`, `github` or `markdown`)"
+            ),
+        })
+    })
+    .and_then(one_document_on_stdout)
+}
+
+/// Parses `--format FORMAT[=FILE]` values: each format, with the file it goes to (stdout when
+/// `None`); `default` when none is given.
+pub(crate) fn outputs<F>(
+    specs: &[String],
+    default: F,
+    format: impl Fn(&str) -> Result<F>,
+) -> Result<Vec<(F, Option<PathBuf>)>> {
     if specs.is_empty() {
-        return Ok(vec![(Format::Human, None)]);
+        return Ok(vec![(default, None)]);
     }
     specs
         .iter()
@@ -362,20 +377,9 @@ fn formats(specs: &[String]) -> Result<Vec<(Format, Option<PathBuf>)>> {
                 Some((name, path)) => (name, Some(PathBuf::from(path))),
                 None => (spec.as_str(), None),
             };
-            let format = match name {
-                "human" => Format::Human,
-                "json" => Format::Json,
-                "sarif" => Format::Sarif,
-                "github" => Format::Github,
-                "markdown" => Format::Markdown,
-                other => bail!(
-                    "unknown format `{other}` (use `human`, `json`, `sarif`, `github` or `markdown`)"
-                ),
-            };
-            Ok((format, path))
+            Ok((format(name)?, path))
         })
-        .collect::<Result<Vec<_>>>()
-        .and_then(one_document_on_stdout)
+        .collect()
 }
 
 /// Two JSON documents on stdout make neither readable: all but one must go to files.

@@ -111,6 +111,24 @@ impl Driver<'_> {
     }
 }
 
+/// A StatefulSet claim template's range of claim names, for findings.
+#[derive(Debug, Clone)]
+pub struct OrdinalRange<'s> {
+    pub statefulset: &'s str,
+    /// The template's name (else the StatefulSet's).
+    pub template: Span,
+    pub first: String,
+    pub last: String,
+}
+
+impl OrdinalRange<'_> {
+    /// `` this template creates `data-db-0` to `data-db-2` ``.
+    #[must_use]
+    pub fn label(&self) -> String {
+        format!("this template creates `{}` to `{}`", self.first, self.last)
+    }
+}
+
 impl<'a> Index<'a> {
     /// How the claim `name`, given by `referrer` (a pod, a VolumeSnapshot, a clone), resolves
     /// in the referrer's namespace (SEMANTICS §5.1, §6.1, §6.3). A namespace that is not
@@ -143,6 +161,25 @@ impl<'a> Index<'a> {
             None => {}
         }
         other_namespace.map_or(ClaimLookup::Missing, ClaimLookup::OtherNamespace)
+    }
+
+    /// What a finding says about a name beyond a StatefulSet's replicas
+    /// ([`ClaimLookup::OutOfRange`]): the StatefulSet, where its template is written, and the
+    /// first and last claim names the template creates.
+    #[must_use]
+    pub fn ordinal_range(&self, template: ClaimId, first: u64, last: u64) -> OrdinalRange<'_> {
+        let claim = self.claim(template);
+        let statefulset = self.object(claim.owner);
+        let set = statefulset.meta.name.map_or("", |name| name.value);
+        let name = claim.name.map_or("", |name| name.value);
+        OrdinalRange {
+            statefulset: set,
+            template: claim
+                .name
+                .map_or(statefulset.meta.name_span(), |name| name.span),
+            first: format!("{name}-{set}-{first}"),
+            last: format!("{name}-{set}-{last}"),
+        }
     }
 
     /// Whether `name` is `<template>-<statefulset>-<ordinal>` for a claim template in a

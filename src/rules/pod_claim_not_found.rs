@@ -136,26 +136,15 @@ fn check_missing(object: &Object<'_>, name: Spanned<&str>, cx: &mut RuleContext<
             first,
             last,
         } => {
-            let claim = cx.index.claim(template);
-            let statefulset = cx.index.object(claim.owner);
-            let label = claim
-                .name
-                .map_or(statefulset.meta.name_span(), |name| name.span);
-            let set = statefulset.meta.name.map_or("", |name| name.value);
-            let template = claim.name.map_or("", |name| name.value);
+            let range = cx.index.ordinal_range(template, first, last);
             cx.report(
                 name.span,
                 format!(
-                    "claim `{}` is not created by StatefulSet `{set}`",
-                    name.value
+                    "claim `{}` is not created by StatefulSet `{}`",
+                    name.value, range.statefulset
                 ),
             )
-            .label(
-                label,
-                format!(
-                    "this template creates `{template}-{set}-{first}` to `{template}-{set}-{last}`"
-                ),
-            )
+            .label(range.template, range.label())
             .help("use an ordinal the StatefulSet runs, or raise its `replicas`");
             return;
         }

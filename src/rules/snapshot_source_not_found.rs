@@ -145,26 +145,15 @@ fn check_claim(object: &Object<'_>, name: Spanned<&str>, cx: &mut RuleContext<'_
             first,
             last,
         } => {
-            let claim = index.claim(template);
-            let statefulset = index.object(claim.owner);
-            let set = statefulset.meta.name.map_or("", |name| name.value);
-            let template = claim.name.map_or("", |name| name.value);
-            let label = claim
-                .name
-                .map_or(statefulset.meta.name_span(), |name| name.span);
+            let range = index.ordinal_range(template, first, last);
             cx.report(
                 name.span,
                 format!(
-                    "claim `{}` is not created by StatefulSet `{set}`",
-                    name.value
+                    "claim `{}` is not created by StatefulSet `{}`",
+                    name.value, range.statefulset
                 ),
             )
-            .label(
-                label,
-                format!(
-                    "this template creates `{template}-{set}-{first}` to `{template}-{set}-{last}`"
-                ),
-            )
+            .label(range.template, range.label())
             .help("snapshot a claim of an ordinal the StatefulSet runs");
         }
         ClaimLookup::OtherNamespace(elsewhere) => {

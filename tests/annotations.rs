@@ -8,20 +8,10 @@
 
 mod common;
 
-use common::git;
+use common::{git, pvlint};
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn pvlint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pvlint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
 
 fn github(dir: &Path, args: &[&str]) -> Vec<String> {
     let mut all = vec!["check", "--no-config", "--format", "github"];

@@ -12,6 +12,7 @@ use crate::diagnostic::Severity;
 use crate::index::ClusterClass;
 use crate::load::Excludes;
 use crate::load::tree::Node;
+use crate::load::yaml::Limits;
 use crate::model::KubeVersion;
 use crate::own_schema::OwnSchema;
 use crate::rules::selector::Selector;
@@ -52,6 +53,10 @@ pub struct Config {
     pub selection: RuleSelection,
     pub fail_level: Option<Severity>,
     pub max_file_bytes: Option<u64>,
+    /// `max-depth`: the deepest nesting a document may have.
+    pub max_depth: Option<usize>,
+    /// `max-alias-nodes`: how many nodes anchors and aliases may copy in one document.
+    pub max_alias_nodes: Option<usize>,
     pub cluster_classes: Vec<ClusterClass>,
     pub cluster_objects: Vec<PathBuf>,
     pub ignores: Vec<ConfigIgnore>,
@@ -72,6 +77,8 @@ pub(crate) const KEYS: &[&str] = &[
     "rules",
     "fail-level",
     "max-file-size",
+    "max-depth",
+    "max-alias-nodes",
     "cluster",
     "ignore",
     "backends",
@@ -105,6 +112,8 @@ pub fn parse(sources: &SourceMap, id: FileId, root: &Path) -> Result<Config, Con
             "rules" => config.selection.severities = severities(value)?,
             "fail-level" => config.fail_level = Some(severity(value)?),
             "max-file-size" => config.max_file_bytes = Some(byte_size(value)?),
+            "max-depth" => config.max_depth = Some(count(value, 1, Limits::PARSER_DEPTH)?),
+            "max-alias-nodes" => config.max_alias_nodes = Some(count(value, 0, MOST_ALIAS_NODES)?),
             "cluster" => cluster(value, root, &mut config)?,
             "ignore" => config.ignores = ignores(value)?,
             "backends" => {
@@ -149,6 +158,12 @@ impl Config {
         }
         if let Some(bytes) = self.max_file_bytes {
             settings.load.max_file_bytes = bytes;
+        }
+        if let Some(depth) = self.max_depth {
+            settings.load.limits.max_depth = depth;
+        }
+        if let Some(nodes) = self.max_alias_nodes {
+            settings.load.limits.max_alias_nodes = nodes;
         }
         settings.cluster_classes = self.cluster_classes;
         settings.cluster_objects = self.cluster_objects;
@@ -219,6 +234,24 @@ fn byte_size(node: &Node) -> Result<u64, ConfigError> {
         .ok_or_else(|| {
             ConfigError::new(span, format!("`{text}` is not a size"))
                 .with_help("write a byte count or a quantity such as `64Mi`")
+        })
+}
+
+/// The largest `max-alias-nodes` (the schema's `uint32`).
+const MOST_ALIAS_NODES: usize = 4_294_967_295;
+
+/// A whole number from `min` to `max`, as a limit.
+fn count(node: &Node, min: usize, max: usize) -> Result<usize, ConfigError> {
+    let (text, span) = string(node)?;
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|number| (min..=max).contains(number))
+        .ok_or_else(|| {
+            ConfigError::new(
+                span,
+                format!("`{text}` is not a whole number from {min} to {max}"),
+            )
         })
 }
 

@@ -1,5 +1,10 @@
 //! The engine: runs the enabled rules over the index in parallel, attaches each finding to
-//! its object, drops findings outside the checked files, applies suppressions and sorts.
+//! its object, drops findings outside the checked files, applies suppressions and sorts. A rule
+//! that panics becomes an [`InternalError`] (see [`guard`]).
+
+mod guard;
+
+pub use guard::InternalError;
 
 use rayon::prelude::*;
 
@@ -9,12 +14,13 @@ use crate::index::Index;
 use crate::load::Workspace;
 use crate::model::{Object, ObjectKind};
 use crate::provision::Plan;
-use crate::rules::{Check, RuleContext};
+use crate::rules::{Check, Rule, RuleContext};
 use crate::settings::Settings;
 use crate::source::{FileRole, Span};
 use crate::suppress::Suppressions;
 
-/// Runs every enabled rule and returns the findings to report, sorted.
+/// Runs every enabled rule and returns the findings to report, sorted, and the rules that
+/// failed (panicked) on an object; their findings on the other objects are kept.
 #[must_use]
 pub fn run<'r, 'a>(
     index: &'r Index<'a>,
@@ -22,19 +28,31 @@ pub fn run<'r, 'a>(
     base: Option<&'r Base<'r, 'a>>,
     workspace: &'r Workspace,
     settings: &'r Settings,
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Vec<InternalError>) {
     let changes = base
         .map(|base| change::pair(index, base.index, &workspace.sources))
         .unwrap_or_default();
-    let found: Vec<Diagnostic> = settings
+    let per_rule: Vec<(Vec<Diagnostic>, Vec<InternalError>)> = settings
         .rules
         .par_iter()
-        .flat_map_iter(|&(rule, severity)| {
+        .map(|&(rule, severity)| {
             let mut cx = RuleContext::new(index, plan, base, workspace, settings, rule, severity);
-            dispatch(rule.check, index, &changes, workspace, &mut cx);
-            cx.into_diagnostics()
+            let mut failures = Vec::new();
+            let mut guard = Guard {
+                rule,
+                panic_in: settings.debug_panic_in.as_deref(),
+                failures: &mut failures,
+            };
+            dispatch(rule.check, index, &changes, workspace, &mut cx, &mut guard);
+            (cx.into_diagnostics(), failures)
         })
         .collect();
+    let mut found = Vec::new();
+    let mut internal_errors = Vec::new();
+    for (diagnostics, failures) in per_rule {
+        found.extend(diagnostics);
+        internal_errors.extend(failures);
+    }
     let base_objects = base.map_or(&[][..], |base| base.index.objects());
     let locator = ObjectLocator::new(index.objects().iter().chain(base_objects));
     let mut diagnostics: Vec<Diagnostic> = found
@@ -57,7 +75,47 @@ pub fn run<'r, 'a>(
     );
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
-    diagnostics
+    internal_errors.sort_by(|a, b| (a.rule, &a.object).cmp(&(b.rule, &b.object)));
+    (diagnostics, internal_errors)
+}
+
+/// Runs one rule's checks one object at a time under [`guard::guarded`], so that a panic
+/// names the object and spares the others.
+struct Guard<'g> {
+    rule: &'static Rule,
+    /// The hidden `--debug-panic-in` option.
+    panic_in: Option<&'g str>,
+    failures: &'g mut Vec<InternalError>,
+}
+
+impl Guard<'_> {
+    fn run(&mut self, object: impl FnOnce() -> Option<String>, check: impl FnOnce()) {
+        let rule = self.rule;
+        let panic_in = self.panic_in;
+        let outcome = guard::guarded(
+            || {
+                guard::debug_panic(rule.code, panic_in);
+                check();
+            },
+            |message| InternalError {
+                rule: rule.code,
+                name: rule.name,
+                object: object(),
+                message,
+            },
+        );
+        if let Err(failure) = outcome {
+            self.failures.push(failure);
+        }
+    }
+}
+
+fn describe(object: &Object<'_>) -> String {
+    let key = &object.key;
+    match &key.namespace {
+        Some(namespace) => format!("{} `{namespace}/{}`", key.kind, key.name),
+        None => format!("{} `{}`", key.kind, key.name),
+    }
 }
 
 fn dispatch(
@@ -66,39 +124,59 @@ fn dispatch(
     changes: &[ObjectChange<'_, '_>],
     workspace: &Workspace,
     cx: &mut RuleContext<'_, '_>,
+    guard: &mut Guard<'_>,
 ) {
     match check {
-        Check::File(check) => workspace.files.iter().for_each(|file| check(file, cx)),
-        Check::Claim(check) => index.claims().iter().for_each(|claim| check(claim, cx)),
-        Check::Object(check) => index.objects().iter().for_each(|object| check(object, cx)),
-        Check::Workspace(check) => check(cx),
+        Check::File(check) => {
+            for file in &workspace.files {
+                let name = || Some(format!("`{}`", workspace.sources.name(file.id)));
+                guard.run(name, || check(file, cx));
+            }
+        }
+        Check::Claim(check) => {
+            for claim in index.claims() {
+                let owner = || Some(describe(index.object(claim.owner)));
+                guard.run(owner, || check(claim, cx));
+            }
+        }
+        Check::Object(check) => {
+            for object in index.objects() {
+                guard.run(|| Some(describe(object)), || check(object, cx));
+            }
+        }
+        Check::Workspace(check) => guard.run(|| None, || check(cx)),
         Check::Engine => {}
-        Check::Change(check) => changes.iter().for_each(|change| check(change, cx)),
+        Check::Change(check) => {
+            for change in changes {
+                let object = || change.after.or(change.before).map(describe);
+                guard.run(object, || check(change, cx));
+            }
+        }
         Check::StorageClass(check) => {
             for object in index.objects() {
                 if let ObjectKind::StorageClass(class) = &object.kind {
-                    check(object, class, cx);
+                    guard.run(|| Some(describe(object)), || check(object, class, cx));
                 }
             }
         }
         Check::Volume(check) => {
             for object in index.objects() {
                 if let ObjectKind::Volume(volume) = &object.kind {
-                    check(object, volume, cx);
+                    guard.run(|| Some(describe(object)), || check(object, volume, cx));
                 }
             }
         }
         Check::Workload(check) => {
             for object in index.objects() {
                 if let ObjectKind::Workload(workload) = &object.kind {
-                    check(object, workload, cx);
+                    guard.run(|| Some(describe(object)), || check(object, workload, cx));
                 }
             }
         }
         Check::Snapshot(check) => {
             for object in index.objects() {
                 if let ObjectKind::VolumeSnapshot(snapshot) = &object.kind {
-                    check(object, snapshot, cx);
+                    guard.run(|| Some(describe(object)), || check(object, snapshot, cx));
                 }
             }
         }

@@ -36,8 +36,10 @@ pub mod source;
 pub mod spanned_yaml;
 pub mod suggest;
 pub mod suppress;
+pub mod unread;
 
 use diagnostic::{Diagnostic, Severity};
+pub use engine::InternalError;
 use load::{InputError, Inputs};
 use settings::Settings;
 use source::SourceMap;
@@ -49,8 +51,14 @@ pub struct CheckResult {
     pub sources: SourceMap,
     /// Findings, sorted by file, position and code.
     pub diagnostics: Vec<Diagnostic>,
-    /// Files and directories that could not be read.
+    /// Files and directories that could not be read, and files that could not be parsed
+    /// without a finding saying so (see [`unread`]).
     pub errors: Vec<InputError>,
+    /// Checked files that could not be fully parsed, reported by a finding: the run fails even
+    /// when the finding is below the fail level.
+    pub unparsed_files: usize,
+    /// Rules that panicked, with the object they were checking (exit 2).
+    pub internal_errors: Vec<InternalError>,
     /// How many files were checked (context files excluded).
     pub files_checked: usize,
     /// What the cluster would do with the claims (the dry run).
@@ -80,7 +88,7 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
         .context
         .extend(settings.cluster_objects.iter().cloned());
     let workspace = load::load(&inputs, &settings.load, sources);
-    let (diagnostics, plan, mut graph) = {
+    let (diagnostics, plan, mut graph, internal_errors, dropped) = {
         let model = model::Model::build(workspace.documents(), &settings.model);
         let index =
             index::Index::build(model, &workspace.sources, settings.cluster_classes.clone());
@@ -104,15 +112,21 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
             }),
             _ => None,
         };
-        let mut diagnostics = engine::run(&index, &plan, base.as_ref(), &workspace, settings);
+        let (mut diagnostics, mut internal_errors) =
+            engine::run(&index, &plan, base.as_ref(), &workspace, settings);
+        let mut dropped = std::collections::BTreeSet::new();
         if settings.new_only
             && let Some(base) = &base
         {
-            let old = engine::run(base.index, base.plan, None, &workspace, settings);
+            let (old, old_errors) = engine::run(base.index, base.plan, None, &workspace, settings);
+            internal_errors.extend(old_errors);
+            dropped = unread::reported(&workspace, &diagnostics);
             diagnostics = change::retain_new(diagnostics, &old, &workspace.sources, base.revision);
         }
-        (diagnostics, plan, graph)
+        (diagnostics, plan, graph, internal_errors, dropped)
     };
+    let shown = unread::reported(&workspace, &diagnostics);
+    let unreported = unread::unreported(&workspace, settings, &shown, &dropped);
     graph.mark(&diagnostics);
     let files_checked = workspace
         .files
@@ -124,10 +138,14 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
                 .is_some_and(|source| source.role == source::FileRole::Checked)
         })
         .count();
+    let mut errors = workspace.errors;
+    errors.extend(unreported);
     CheckResult {
         sources: workspace.sources,
         diagnostics,
-        errors: workspace.errors,
+        errors,
+        unparsed_files: shown.len(),
+        internal_errors,
         files_checked,
         plan,
         rules: settings.rules.clone(),

@@ -51,6 +51,9 @@ pub struct Settings {
     pub kube_version: KubeVersion,
     /// Schemas for custom resources from config `schemas:` (CRDs or JSON Schema files).
     pub schemas: UserSchemas,
+    /// A test hook (the hidden `--debug-panic-in RULE`): this rule panics on everything it
+    /// checks, to exercise the engine's panic safety net. `None` in every real run.
+    pub debug_panic_in: Option<String>,
 }
 
 impl Default for Settings {
@@ -72,6 +75,7 @@ impl Default for Settings {
             backends: Backends::embedded(),
             kube_version: KubeVersion::default(),
             schemas: UserSchemas::default(),
+            debug_panic_in: None,
         }
     }
 }

@@ -97,6 +97,11 @@ fn run_case(folder: &Path, input: &Path, expect_findings: bool) -> Result<(), Fa
     result
         .diagnostics
         .retain(|diagnostic| diagnostic.code == rule.code);
+    // A fixture runs one rule, so a file that another rule reports as unparsable (a Helm
+    // template among PVL001's near-misses) is an input error here; its own fixture covers it.
+    result
+        .errors
+        .retain(|error| !error.message.starts_with("could not be parsed"));
     if !result.errors.is_empty() {
         return Err(format!("input errors: {:?}", result.errors).into());
     }

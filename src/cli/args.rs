@@ -97,6 +97,14 @@ pub struct CheckArgs {
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Follow symbolic links that lead outside the given paths (by default they are reported
+    /// and not read).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// Test hook: the named rule panics on everything it checks, to exercise the panic safety
+    /// net (an internal error, exit 2). Hidden; never needed in a real run.
+    #[arg(long, hide = true, value_name = "RULE")]
+    pub debug_panic_in: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -19,7 +19,7 @@ pub(super) fn graph(args: &CheckArgs) -> Result<ExitStatus> {
     let Some(settings) = super::settings(args, &mut sources)? else {
         return Ok(ExitStatus::Error);
     };
-    let inputs = super::inputs(args)?;
+    let inputs = super::inputs(args, settings.load.max_file_bytes)?;
     let result = crate::check(&inputs, &settings, sources);
     for (format, path) in formats {
         if let Some(path) = path {
@@ -38,11 +38,15 @@ pub(super) fn graph(args: &CheckArgs) -> Result<ExitStatus> {
     for error in &result.errors {
         writeln!(err, "error: {}: {}", error.path, error.message)?;
     }
-    Ok(if result.errors.is_empty() {
-        ExitStatus::Success
-    } else {
-        ExitStatus::Error
-    })
+    drop(err);
+    super::report_internal_errors(&result)?;
+    Ok(
+        if result.errors.is_empty() && result.internal_errors.is_empty() {
+            ExitStatus::Success
+        } else {
+            ExitStatus::Error
+        },
+    )
 }
 
 fn formats(specs: &[String]) -> Result<Vec<(GraphFormat, Option<PathBuf>)>> {

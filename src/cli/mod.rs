@@ -84,7 +84,7 @@ fn check(args: &CheckArgs) -> Result<ExitStatus> {
     let Some(mut settings) = settings(args, &mut sources)? else {
         return Ok(ExitStatus::Error);
     };
-    let mut inputs = inputs(args)?;
+    let mut inputs = inputs(args, settings.load.max_file_bytes)?;
     if let Some(revision) = &args.base {
         match crate::load::git::read_revision(
             Path::new("."),
@@ -127,13 +127,16 @@ fn check(args: &CheckArgs) -> Result<ExitStatus> {
             out.flush()?;
         }
     }
-    Ok(if !result.errors.is_empty() {
-        ExitStatus::Error
-    } else if result.fails(settings.fail_level) {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    report_internal_errors(&result)?;
+    Ok(
+        if !result.errors.is_empty() || !result.internal_errors.is_empty() {
+            ExitStatus::Error
+        } else if result.fails(settings.fail_level) || result.unparsed_files > 0 {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        },
+    )
 }
 
 /// `pvlint plan`: the dry run's outcome for every claim. Exits 1 when a claim stays Pending or
@@ -144,7 +147,7 @@ fn plan(args: &CheckArgs) -> Result<ExitStatus> {
         return Ok(ExitStatus::Error);
     };
     settings.rules.clear();
-    let inputs = inputs(args)?;
+    let inputs = inputs(args, settings.load.max_file_bytes)?;
     let result = crate::check(&inputs, &settings, sources);
     let color = use_color(args.color);
     let outputs = outputs(&args.format, PlanFormat::Table, |name| {
@@ -171,18 +174,39 @@ fn plan(args: &CheckArgs) -> Result<ExitStatus> {
         let stderr = io::stderr();
         writeln!(stderr.lock(), "error: {}: {}", error.path, error.message)?;
     }
+    report_internal_errors(&result)?;
     let stuck = result
         .plan
         .claims
         .iter()
         .any(|claim| matches!(claim.outcome, Outcome::Pending | Outcome::Rejected));
-    Ok(if !result.errors.is_empty() {
-        ExitStatus::Error
-    } else if stuck {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    Ok(
+        if !result.errors.is_empty() || !result.internal_errors.is_empty() {
+            ExitStatus::Error
+        } else if stuck {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        },
+    )
+}
+
+/// Prints the rules that panicked on stderr (the findings of the other rules are printed
+/// already).
+pub(crate) fn report_internal_errors(result: &crate::CheckResult) -> Result<()> {
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    for error in &result.internal_errors {
+        writeln!(err, "error: internal error: {error}")?;
+    }
+    if !result.internal_errors.is_empty() {
+        writeln!(
+            err,
+            "  hint: this is a bug in pvlint; the other rules' findings are complete. Please \
+             report it with the input that caused it"
+        )?;
+    }
+    Ok(())
 }
 
 /// Reads the config and the backend model files (reporting their errors with snippets on
@@ -250,6 +274,8 @@ fn settings(args: &CheckArgs, sources: &mut SourceMap) -> Result<Option<Settings
     if let Some(version) = args.kube_version {
         settings.kube_version = version;
     }
+    settings.load.follow_symlinks = args.follow_symlinks;
+    settings.debug_panic_in.clone_from(&args.debug_panic_in);
     if !schema_files.is_empty() {
         match load_schemas(sources, &schema_files, settings.kube_version)? {
             Ok(schemas) => settings.schemas = schemas,
@@ -325,18 +351,33 @@ fn parse_selectors(texts: &[String]) -> Result<Vec<Selector>> {
         .collect()
 }
 
-fn inputs(args: &CheckArgs) -> Result<Inputs> {
+/// The inputs the arguments name; stdin is read here, up to `max_bytes` (`max-file-size`) like
+/// any file.
+fn inputs(args: &CheckArgs, max_bytes: u64) -> Result<Inputs> {
     let mut inputs = Inputs {
         context: args.context.clone(),
         ..Inputs::default()
     };
     for path in &args.paths {
         if path.as_os_str() == "-" {
-            let mut text = String::new();
+            let limit = if max_bytes == 0 { u64::MAX } else { max_bytes };
+            let mut bytes = Vec::new();
             io::stdin()
-                .read_to_string(&mut text)
+                .take(limit.saturating_add(1))
+                .read_to_end(&mut bytes)
                 .context("cannot read stdin")?;
+            if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
+                inputs.errors.push(crate::load::InputError {
+                    path: "-".to_owned(),
+                    message: format!(
+                        "stdin is larger than the limit of {limit} bytes (`max-file-size`)"
+                    ),
+                });
+                continue;
+            }
+            let (text, invalid_utf8_at) = crate::load::decode(bytes);
             inputs.stdin = Some(text);
+            inputs.stdin_invalid_utf8_at = invalid_utf8_at;
         } else {
             inputs.paths.push(path.clone());
         }

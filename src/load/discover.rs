@@ -1,6 +1,10 @@
 //! Which files to read: walks the given paths like ripgrep does (sorted, hidden directories and
 //! `.gitignore`d files skipped), keeps `*.yaml`, `*.yml` and `*.json`, and applies `exclude:`
 //! globs. Files named directly are always read.
+//!
+//! Nothing under a root is passed over in silence: a FIFO, device or socket with a manifest's
+//! name, a broken symbolic link, and a link that leads outside the roots (not followed unless
+//! `--follow-symlinks`) are errors. A link to a file inside the roots is read, once.
 
 use std::path::{Path, PathBuf};
 
@@ -66,13 +70,20 @@ pub fn is_manifest(path: &Path) -> bool {
     )
 }
 
-/// Lists the manifest files under `roots`, sorted, without duplicates.
-pub fn discover(roots: &[PathBuf], excludes: &Excludes) -> (Vec<PathBuf>, Vec<DiscoveryError>) {
+/// Lists the manifest files under `roots`, sorted, without duplicates. With `follow_links`,
+/// symbolic links are followed wherever they lead (the walker reports loops).
+pub fn discover(
+    roots: &[PathBuf],
+    excludes: &Excludes,
+    follow_links: bool,
+) -> (Vec<PathBuf>, Vec<DiscoveryError>) {
     let mut files = Vec::new();
+    let mut links = Vec::new();
     let mut errors = Vec::new();
     for root in roots {
-        if root.is_file() || !root.exists() {
-            // Named directly: always read (a missing path surfaces as a read error).
+        if !root.is_dir() {
+            // Named directly: always read (a missing path or a device surfaces as a read
+            // error).
             files.push(root.clone());
             continue;
         }
@@ -83,7 +94,7 @@ pub fn discover(roots: &[PathBuf], excludes: &Excludes) -> (Vec<PathBuf>, Vec<Di
             .git_global(false)
             .require_git(false)
             .parents(true)
-            .follow_links(false)
+            .follow_links(follow_links)
             .sort_by_file_name(std::ffi::OsStr::cmp)
             .filter_entry({
                 let excludes = excludes.clone();
@@ -91,24 +102,106 @@ pub fn discover(roots: &[PathBuf], excludes: &Excludes) -> (Vec<PathBuf>, Vec<Di
             })
             .build();
         for entry in walker {
-            match entry {
-                Ok(entry) => {
-                    let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-                    if is_file && is_manifest(entry.path()) {
-                        files.push(entry.into_path());
-                    }
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    errors.push(DiscoveryError {
+                        path: error_path(&error).unwrap_or_else(|| root.clone()),
+                        message: error.to_string(),
+                    });
+                    continue;
                 }
-                Err(error) => errors.push(DiscoveryError {
-                    path: error_path(&error).unwrap_or_else(|| root.clone()),
-                    message: error.to_string(),
-                }),
+            };
+            let Some(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                continue;
+            }
+            if kind.is_symlink() {
+                links.push(entry.into_path());
+            } else if is_manifest(entry.path()) {
+                if !kind.is_file() {
+                    errors.push(DiscoveryError {
+                        path: entry.into_path(),
+                        message: "not a regular file (a FIFO, device or socket)".to_owned(),
+                    });
+                    continue;
+                }
+                files.push(entry.into_path());
             }
         }
+    }
+    if !links.is_empty() {
+        resolve_links(roots, links, &mut files, &mut errors);
     }
     files.sort();
     files.dedup();
     (files, errors)
 }
+
+/// Decides about the symbolic links the walk met (it follows none): a link to a manifest file
+/// inside the roots is read unless its target already is; a link to a directory inside the
+/// roots adds nothing (the walk reaches the directory itself); anything else is an error, so
+/// that no file goes unread in silence.
+fn resolve_links(
+    roots: &[PathBuf],
+    links: Vec<PathBuf>,
+    files: &mut Vec<PathBuf>,
+    errors: &mut Vec<DiscoveryError>,
+) {
+    let canonical_roots: Vec<PathBuf> = roots
+        .iter()
+        .filter_map(|root| std::fs::canonicalize(root).ok())
+        .collect();
+    let mut read: std::collections::HashSet<PathBuf> = files
+        .iter()
+        .filter_map(|file| std::fs::canonicalize(file).ok())
+        .collect();
+    for link in links {
+        let target = match std::fs::canonicalize(&link) {
+            Ok(target) => target,
+            Err(error) => {
+                // A dangling link without a manifest's name was most likely never meant for
+                // pvlint; a loop or a dangling `*.yaml` is reported.
+                if is_manifest(&link) || error.raw_os_error() == Some(ELOOP) {
+                    errors.push(DiscoveryError {
+                        message: format!("broken symbolic link: {error}"),
+                        path: link,
+                    });
+                }
+                continue;
+            }
+        };
+        let inside = canonical_roots.iter().any(|root| target.starts_with(root));
+        let is_dir = target.is_dir();
+        if !inside {
+            if is_dir || is_manifest(&link) {
+                errors.push(DiscoveryError {
+                    message: format!(
+                        "symbolic link to `{}`, outside the checked paths, is not followed \
+                         (pass `--follow-symlinks` to read it, or exclude it)",
+                        target.display()
+                    ),
+                    path: link,
+                });
+            }
+            continue;
+        }
+        if is_dir || !is_manifest(&link) {
+            continue;
+        }
+        if read.insert(target) {
+            files.push(link);
+        }
+    }
+}
+
+/// `errno` for a loop of symbolic links on Linux and the BSDs (macOS included differs: 62).
+#[cfg(target_os = "macos")]
+const ELOOP: i32 = 62;
+#[cfg(not(target_os = "macos"))]
+const ELOOP: i32 = 40;
 
 fn error_path(error: &ignore::Error) -> Option<PathBuf> {
     match error {

@@ -31,6 +31,13 @@ pub struct Inputs {
     pub paths: Vec<PathBuf>,
     /// The text of stdin, when `-` was given.
     pub stdin: Option<String>,
+    /// Where the bytes of stdin stopped being UTF-8 (see [`decode`]).
+    pub stdin_invalid_utf8_at: Option<usize>,
+    /// Inputs that could not be read before loading began (stdin over `max-file-size`).
+    pub errors: Vec<InputError>,
+    /// `(name, text)` of files given with their text instead of read from disk (the fuzz
+    /// targets check a repository in memory this way), checked like files of that name.
+    pub texts: Vec<(String, String)>,
     /// Files and directories loaded only to resolve references (`--context`, `cluster.objects`).
     pub context: Vec<PathBuf>,
     /// The files of a base revision (`--base`), already read (from git).
@@ -53,6 +60,8 @@ pub struct LoadOptions {
     pub limits: Limits,
     /// Files larger than this are not parsed.
     pub max_file_bytes: u64,
+    /// Follow symbolic links that lead outside the given roots (`--follow-symlinks`).
+    pub follow_symlinks: bool,
 }
 
 /// A file or directory that could not be read, with the reason.
@@ -172,16 +181,11 @@ pub fn load(inputs: &Inputs, options: &LoadOptions, sources: SourceMap) -> Works
             .iter()
             .map(move |(path, text)| (format!("{}:{path}", base.name), path, text))
     }) {
-        let dialect = if Path::new(path).extension().is_some_and(|ext| ext == "json") {
-            Dialect::Json
-        } else {
-            Dialect::Yaml
-        };
         reads.push(Ok(ReadFile {
             name,
             text: text.clone(),
             role: FileRole::Base,
-            dialect,
+            dialect: dialect_of(Path::new(path)),
             invalid_utf8_at: None,
         }));
     }
@@ -191,6 +195,16 @@ pub fn load(inputs: &Inputs, options: &LoadOptions, sources: SourceMap) -> Works
             text: text.clone(),
             role: FileRole::Checked,
             dialect: Dialect::Yaml,
+            invalid_utf8_at: inputs.stdin_invalid_utf8_at,
+        }));
+    }
+    workspace.errors.extend(inputs.errors.iter().cloned());
+    for (name, text) in &inputs.texts {
+        reads.push(Ok(ReadFile {
+            name: name.clone(),
+            text: text.clone(),
+            role: FileRole::Checked,
+            dialect: dialect_of(Path::new(name)),
             invalid_utf8_at: None,
         }));
     }
@@ -198,7 +212,7 @@ pub fn load(inputs: &Inputs, options: &LoadOptions, sources: SourceMap) -> Works
         (&inputs.paths, FileRole::Checked),
         (&inputs.context, FileRole::Context),
     ] {
-        let (paths, errors) = discover::discover(roots, &options.excludes);
+        let (paths, errors) = discover::discover(roots, &options.excludes, options.follow_symlinks);
         workspace
             .errors
             .extend(errors.into_iter().map(|error| InputError {
@@ -365,35 +379,86 @@ fn read_file(path: &Path, role: FileRole, max_bytes: u64) -> Result<ReadFile, In
         path: name.clone(),
         message,
     };
-    let metadata = std::fs::metadata(path).map_err(|e| error(e.to_string()))?;
-    if !metadata.is_file() {
-        return Err(error("not a regular file".to_owned()));
-    }
-    if max_bytes > 0 && metadata.len() > max_bytes {
-        return Err(error(format!(
-            "file is {} bytes, larger than the limit of {max_bytes} bytes (`max-file-size`)",
-            metadata.len()
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| error(e.to_string()))?;
+    let bytes = read_bytes(path, max_bytes).map_err(error)?;
     let (text, invalid_utf8_at) = decode(bytes);
-    let dialect = if path.extension().is_some_and(|ext| ext == "json") {
-        Dialect::Json
-    } else {
-        Dialect::Yaml
-    };
     Ok(ReadFile {
         name,
         text,
         role,
-        dialect,
+        dialect: dialect_of(path),
         invalid_utf8_at,
     })
 }
 
+/// JSON files are read with JSON's scalar rules, everything else as YAML 1.1.
+fn dialect_of(path: &Path) -> Dialect {
+    if path.extension().is_some_and(|ext| ext == "json") {
+        Dialect::Json
+    } else {
+        Dialect::Yaml
+    }
+}
+
+/// The bytes of a regular file, at most `max_bytes` of them (0: no limit). A FIFO or a device
+/// is refused before it is opened (opening a FIFO waits for a writer), and the limit holds
+/// while reading, so a file that grows after it was measured is still bounded.
+fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let too_large = |size: u64| {
+        format!(
+            "file is {size} bytes, larger than the limit of {max_bytes} bytes (`max-file-size`)"
+        )
+    };
+    let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !metadata.is_file() {
+        return Err(format!(
+            "not a regular file ({})",
+            file_type_name(&metadata)
+        ));
+    }
+    let limit = if max_bytes == 0 { u64::MAX } else { max_bytes };
+    if metadata.len() > limit {
+        return Err(too_large(metadata.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if read > limit {
+        return Err(too_large(read));
+    }
+    Ok(bytes)
+}
+
+/// What a file that is not a regular file is, for messages.
+fn file_type_name(metadata: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let kind = metadata.file_type();
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if metadata.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
+}
+
 /// Decodes UTF-8 (and UTF-16 with a byte-order mark, as YAML allows). Invalid UTF-8 is kept
 /// lossily so the problem can be shown in context; the offset of the first bad byte is returned.
-fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
+#[must_use]
+pub fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
     if let Some(text) = decode_utf16(&bytes) {
         return (text, None);
     }

@@ -13,20 +13,32 @@ use crate::load::scalar::{PlainValue, resolve_json_plain, resolve_plain};
 use crate::load::tree::{Entry, Node, NodeKind, Scalar, ScalarStyle};
 use crate::source::{FileId, Span};
 
-/// Bounds that keep hostile input from exhausting time or memory.
-#[derive(Debug, Clone, Copy)]
+/// Bounds that keep hostile input from exhausting time or memory (config `max-alias-nodes`,
+/// `max-depth`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Most nodes that alias expansion may copy into one document.
+    /// Most nodes that anchors and aliases may copy in one document: an anchored node is
+    /// copied once to be available to its aliases, and each alias copies it again.
     pub max_alias_nodes: usize,
     /// Deepest nesting of collections (after alias expansion).
     pub max_depth: usize,
 }
 
+impl Limits {
+    /// The default of [`Limits::max_alias_nodes`].
+    pub const DEFAULT_ALIAS_NODES: usize = 100_000;
+    /// The default of [`Limits::max_depth`].
+    pub const DEFAULT_DEPTH: usize = 200;
+    /// The largest [`Limits::max_depth`] that means anything: the parser itself stops at this
+    /// nesting, and the recursive walks over a tree stay far from the end of a thread's stack.
+    pub const PARSER_DEPTH: usize = 255;
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_alias_nodes: 100_000,
-            max_depth: 200,
+            max_alias_nodes: Self::DEFAULT_ALIAS_NODES,
+            max_depth: Self::DEFAULT_DEPTH,
         }
     }
 }
@@ -338,32 +350,34 @@ impl Builder {
             });
             return;
         };
-        let copied = node_count(target);
-        self.alias_nodes = self.alias_nodes.saturating_add(copied);
-        if self.alias_nodes > self.limits.max_alias_nodes {
-            self.abandon(ParseProblem::AliasBudget {
-                span,
-                limit: self.limits.max_alias_nodes,
-            });
+        let copied = node_count(target, self.limits.max_alias_nodes);
+        let depth = node_depth(target);
+        if !self.charge(copied, span) {
             return;
         }
-        if self.stack.len() + node_depth(target) > self.limits.max_depth {
+        if self.stack.len() + depth > self.limits.max_depth {
             self.abandon(ParseProblem::TooDeep {
                 span,
                 limit: self.limits.max_depth,
             });
             return;
         }
-        let node = target.clone();
-        self.push_node(node, 0);
+        if let Some(node) = self.anchors.get(&id).cloned() {
+            self.push_node(node, 0);
+        }
     }
 
     fn push_node(&mut self, node: Node, anchor: usize) {
         if self.abandoned() {
             return;
         }
-        if anchor != 0 {
+        // Nested anchors copy every level of a tree again: without a charge, a small file of
+        // anchors nested 200 deep over a long list costs gigabytes.
+        if anchor != 0 && self.charge(node_count(&node, self.limits.max_alias_nodes), node.span) {
             self.anchors.insert(anchor, node.clone());
+        }
+        if self.abandoned() {
+            return;
         }
         match self.stack.last_mut() {
             None => {
@@ -377,6 +391,20 @@ impl Builder {
                 Some(key) => entries.push(Entry { key, value: node }),
             },
         }
+    }
+
+    /// Charges a copy of `copied` nodes to the document's budget; over it, the document is
+    /// abandoned and `false` returned.
+    fn charge(&mut self, copied: usize, span: Span) -> bool {
+        self.alias_nodes = self.alias_nodes.saturating_add(copied);
+        if self.alias_nodes > self.limits.max_alias_nodes {
+            self.abandon(ParseProblem::AliasBudget {
+                span,
+                limit: self.limits.max_alias_nodes,
+            });
+            return false;
+        }
+        true
     }
 
     /// Applies `<<` merge keys as go-yaml v2 does (entries are set in order, so a merge
@@ -464,8 +492,9 @@ impl Builder {
     }
 }
 
-/// Mappings up to this size are checked for duplicate keys by comparison, not hashing.
-const SMALL_MAPPING: usize = 16;
+/// Mappings up to this size are checked for duplicate keys by comparison, not hashing, and
+/// keep their duplicates; larger ones keep only the last value of a key, at its first place.
+pub(crate) const SMALL_MAPPING: usize = 16;
 
 /// A mapping or sequence spans from its start event to its closing bracket (flow) or its last
 /// child (block; the end event of a block collection sits at the next token).
@@ -522,9 +551,24 @@ impl MergedEntries {
     }
 }
 
-fn node_count(node: &Node) -> usize {
+/// The nodes of a tree, counted up to just past `limit` (the count of a huge tree is not
+/// needed to know that it is over the limit).
+fn node_count(node: &Node, limit: usize) -> usize {
     let mut count = 0usize;
-    node.walk(&mut |_| count += 1);
+    let mut pending = vec![node];
+    while let Some(node) = pending.pop() {
+        count += 1;
+        if count > limit {
+            break;
+        }
+        match &node.kind {
+            NodeKind::Scalar(_) => {}
+            NodeKind::Sequence(items) => pending.extend(items),
+            NodeKind::Mapping(entries) => {
+                pending.extend(entries.iter().flat_map(|entry| [&entry.key, &entry.value]));
+            }
+        }
+    }
     count
 }
 

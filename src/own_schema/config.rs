@@ -41,6 +41,14 @@ pub struct ConfigFile {
     pub fail_level: SeverityName,
     /// Files larger than this are not parsed: a byte count or a quantity (default `64Mi`).
     pub max_file_size: Quantity,
+    /// The deepest nesting of mappings and sequences a document may have; a deeper document
+    /// is reported and not read (default 200; the parser stops at 255 in any case).
+    #[schemars(range(min = 1, max = 255))]
+    pub max_depth: u32,
+    /// How many nodes anchors and aliases may copy in one document (an anchored node is copied
+    /// once, and again for each alias); a document over it, such as a "billion laughs"
+    /// document, is reported and not read (default 100000).
+    pub max_alias_nodes: u32,
     /// What exists only in the cluster, not in the manifests.
     pub cluster: Cluster,
     /// Rules to suppress in some files.

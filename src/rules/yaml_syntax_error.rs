@@ -5,9 +5,10 @@ use crate::rules::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Flags text that is not valid YAML (or JSON): a syntax error, a tab in indentation, an
-    /// alias that names no anchor, a file that is not valid UTF-8, an alias expansion larger than
-    /// the budget (a "billion laughs" document) or nesting deeper than 200 levels. The finding
-    /// points at the position where the parser gave up.
+    /// alias that names no anchor, a file that is not valid UTF-8, anchors and aliases that copy
+    /// more nodes than the budget (a "billion laughs" document; config `max-alias-nodes`,
+    /// default 100,000) or nesting deeper than the limit (config `max-depth`, default 200). The
+    /// finding points at the position where the parser gave up.
     ///
     /// Only the broken document is lost: the documents after it in the same file are still
     /// linted. Files with Helm/Go template syntax are reported by `templated-file` (PVL008)
@@ -80,10 +81,13 @@ fn check(file: &LoadedFile, cx: &mut RuleContext<'_, '_>) {
                     format!("alias expansion exceeds the budget of {limit} nodes"),
                 )
                 .note(
-                    "aliases of aliases grow exponentially (a \"billion laughs\" document); \
-                     the rest of this document is not read",
+                    "anchored nodes are copied for their aliases, and aliases of aliases grow \
+                     exponentially (a \"billion laughs\" document); the rest of this document \
+                     is not read",
                 )
-                .help("write the repeated values out, or nest fewer aliases");
+                .help(
+                    "write the repeated values out, nest fewer aliases, or raise `max-alias-nodes`",
+                );
             }
             ParseProblem::TooDeep { span, limit } => {
                 cx.report(
@@ -91,7 +95,7 @@ fn check(file: &LoadedFile, cx: &mut RuleContext<'_, '_>) {
                     format!("nesting is deeper than {limit} levels"),
                 )
                 .note("the rest of this document is not read")
-                .help("flatten the document");
+                .help("flatten the document, or raise `max-depth`");
             }
             ParseProblem::DuplicateKey { .. } => {}
         }

@@ -261,13 +261,16 @@ impl<'a> Iterator for MembersIter<'a> {
             let Some(name) = key_name(&entry.key) else {
                 continue;
             };
-            // The loader keeps duplicate keys only in small mappings; a later one wins.
-            let overridden = self
-                .entries
-                .get(self.at..)
-                .unwrap_or_default()
-                .iter()
-                .any(|later| key_name(&later.key).is_some_and(|key| key == name));
+            // The loader keeps duplicate keys only in small mappings; a later one wins. (A scan
+            // of a large mapping would cost the square of its size: a million keys, hours.)
+            let small = self.entries.len() <= crate::load::yaml::SMALL_MAPPING;
+            let overridden = small
+                && self
+                    .entries
+                    .get(self.at..)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|later| key_name(&later.key).is_some_and(|key| key == name));
             if !overridden {
                 return Some((name, &entry.value));
             }

@@ -1,5 +1,6 @@
 //! What several integration tests share: running git in a temporary repository, and running
-//! the pvlint binary.
+//! the pvlint binary (which also proves, on every run, that pvlint never writes to the tree it
+//! checks).
 
 #![allow(
     clippy::expect_used,
@@ -7,7 +8,9 @@
 )]
 #![allow(dead_code, reason = "each test crate uses a part of this module")]
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Runs git in `dir` with a fixed identity and no signing, and asserts it succeeds.
@@ -36,12 +39,66 @@ pub fn git(dir: &Path, args: &[&str]) {
     );
 }
 
-/// Runs the pvlint binary in `dir`, without colour.
+/// Runs the pvlint binary in `dir`, without colour, and asserts that it left the tree under
+/// `dir` as it found it (pvlint is read-only: only the files its `--format FORMAT=FILE`
+/// arguments name may change).
 pub fn pvlint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pvlint"))
+    let outputs: Vec<PathBuf> = args
+        .windows(2)
+        .filter(|pair| pair[0] == "--format")
+        .filter_map(|pair| pair[1].split_once('=').map(|(_, path)| dir.join(path)))
+        .collect();
+    let before = tree_state(dir, &outputs);
+    let output = Command::new(env!("CARGO_BIN_EXE_pvlint"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .output()
-        .expect("pvlint runs")
+        .expect("pvlint runs");
+    let after = tree_state(dir, &outputs);
+    let changed: Vec<&String> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|path| before.get(*path) != after.get(*path))
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "pvlint {args:?} changed the tree under {}: {changed:?}",
+        dir.display()
+    );
+    output
+}
+
+/// Every entry under `dir` (symbolic links not followed) with a hash of its type and content;
+/// build outputs (`target`, `node_modules`) and `skip` left out.
+pub fn tree_state(dir: &Path, skip: &[PathBuf]) -> BTreeMap<String, u64> {
+    let mut state = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            if name == "target" || name == "node_modules" || skip.contains(&path) {
+                continue;
+            }
+            let Ok(metadata) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            let mut hasher = DefaultHasher::new();
+            if metadata.is_dir() {
+                "dir".hash(&mut hasher);
+                pending.push(path.clone());
+            } else if metadata.is_file() {
+                std::fs::read(&path).unwrap_or_default().hash(&mut hasher);
+            } else {
+                std::fs::read_link(&path).ok().hash(&mut hasher);
+            }
+            let relative = path.strip_prefix(dir).unwrap_or(&path);
+            state.insert(relative.to_string_lossy().into_owned(), hasher.finish());
+        }
+    }
+    state
 }

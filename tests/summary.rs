@@ -35,14 +35,28 @@ fn basic() -> PathBuf {
     root().join("tests/cli/basic")
 }
 
-/// Runs pvlint outside GitHub Actions (whatever runs the tests).
+/// Runs pvlint outside GitHub Actions (whatever runs the tests), and asserts it left the tree
+/// under `dir` as it found it (files named by `--format FORMAT=FILE` aside).
 fn pvlint(dir: &Path, args: &[&str]) -> Output {
+    let outputs: Vec<std::path::PathBuf> = args
+        .iter()
+        .filter_map(|arg| arg.split_once('=').map(|(_, path)| dir.join(path)))
+        .collect();
+    let before = common::tree_state(dir, &outputs);
     let mut command = Command::new(env!("CARGO_BIN_EXE_pvlint"));
     command.args(args).current_dir(dir).env("NO_COLOR", "1");
     for variable in GITHUB_VARIABLES {
         command.env_remove(variable);
     }
-    command.output().unwrap()
+    let output = command.output().unwrap();
+    let after = common::tree_state(dir, &outputs);
+    let changed: Vec<&String> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|path| before.get(*path) != after.get(*path))
+        .collect();
+    assert!(changed.is_empty(), "pvlint {args:?} changed {changed:?}");
+    output
 }
 
 fn stdout(output: &Output) -> String {

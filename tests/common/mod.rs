@@ -70,7 +70,8 @@ pub fn pvlint(dir: &Path, args: &[&str]) -> Output {
 }
 
 /// Every entry under `dir` (symbolic links not followed) with a hash of its type and content;
-/// build outputs (`target`, `node_modules`) and `skip` left out.
+/// `skip` and what other tools write while tests run (build outputs, a fuzzer's corpora) left
+/// out.
 pub fn tree_state(dir: &Path, skip: &[PathBuf]) -> BTreeMap<String, u64> {
     let mut state = BTreeMap::new();
     let mut pending = vec![dir.to_path_buf()];
@@ -81,7 +82,8 @@ pub fn tree_state(dir: &Path, skip: &[PathBuf]) -> BTreeMap<String, u64> {
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name();
-            if name == "target" || name == "node_modules" || skip.contains(&path) {
+            let generated = ["target", "node_modules", "corpus", "artifacts", "coverage"];
+            if generated.iter().any(|generated| name == *generated) || skip.contains(&path) {
                 continue;
             }
             let Ok(metadata) = std::fs::symlink_metadata(&path) else {

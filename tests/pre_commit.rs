@@ -28,6 +28,12 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> Output {
         .current_dir(dir)
         .env("PRE_COMMIT_HOME", dir.join(".pre-commit-home"))
         .env("NO_COLOR", "1")
+        // The rust hook's `cargo install` builds pvlint in release: what is under test is that
+        // the hook builds and runs, not the optimiser, so an unoptimised build keeps CI short.
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
+        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false")
         .output()
         .unwrap()
 }

@@ -73,6 +73,7 @@ fn dispatch(
         Check::Object(check) => index.objects().iter().for_each(|object| check(object, cx)),
         Check::Workspace(check) => check(cx),
         Check::Engine => {}
+        Check::Pack(rule) => crate::policy::run(rule, cx),
         Check::Change(check) => changes.iter().for_each(|change| check(change, cx)),
         Check::StorageClass(check) => {
             for object in index.objects() {

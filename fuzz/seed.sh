@@ -34,7 +34,8 @@ for case in "$repo"/tests/fixtures/PVL7*/*/; do
     out="corpus/change/$(basename "$(dirname "$case")")-$(basename "$case")"
     { join "$case/base"; printf '%s' "$revisions"; join "$case/head"; } > "$out"
 done
-for file in "$repo"/backends/*.yaml "$repo"/tests/cli/*/.pvlint.yaml "$repo"/tests/cli/*/*.yaml; do
+for file in "$repo"/backends/*.yaml "$repo"/tests/cli/*/.pvlint.yaml "$repo"/tests/cli/*/*.yaml \
+    "$repo"/rules/*/pack.yaml "$repo"/tests/packs/*/pack.yaml "$repo"/tests/packs-broken/*/*.yaml; do
     [ -f "$file" ] && cp "$file" "corpus/own_files/$(echo "${file#../}" | tr / _)"
 done
 # Scalars and quantities: the spellings the resolvers and the parser distinguish.

@@ -15,6 +15,7 @@ use crate::load::tree::Node;
 use crate::load::yaml::Limits;
 use crate::model::KubeVersion;
 use crate::own_schema::OwnSchema;
+use crate::rules::Registry;
 use crate::rules::selector::Selector;
 use crate::settings::{ConfigIgnore, RuleSelection, Settings};
 use crate::source::{FileId, SourceMap, Span};
@@ -45,12 +46,47 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     None
 }
 
+/// A rule selector as the config writes it; it is resolved once the packs are loaded.
+pub type RawSelector = (String, Span);
+
+/// `select:` and `rules:` as written, before the packs that define their rules are loaded.
+#[derive(Debug, Clone, Default)]
+pub struct RawSelection {
+    pub select: Option<Vec<RawSelector>>,
+    pub severities: Vec<(RawSelector, Option<Severity>)>,
+}
+
+/// An `ignore:` entry as written.
+#[derive(Debug, Clone)]
+pub struct RawIgnore {
+    pub rules: Vec<RawSelector>,
+    pub paths: Option<globset::GlobSet>,
+    pub span: Span,
+}
+
+/// A `params:` entry: a pack rule's code and the params that override the rule's own.
+#[derive(Debug, Clone)]
+pub struct ParamsOverride {
+    pub rule: RawSelector,
+    pub params: Node,
+}
+
+/// The repository `start` is in: the nearest directory upward holding `.git`.
+#[must_use]
+pub fn repository_root(start: &Path) -> Option<PathBuf> {
+    let start = std::path::absolute(start).ok()?;
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
 /// What the config sets, read and validated.
 #[derive(Debug, Default)]
 pub struct Config {
     pub excludes: Vec<String>,
     pub default_namespace: Option<String>,
-    pub selection: RuleSelection,
+    pub selection: RawSelection,
     pub fail_level: Option<Severity>,
     pub max_file_bytes: Option<u64>,
     /// `max-depth`: the deepest nesting a document may have.
@@ -59,7 +95,12 @@ pub struct Config {
     pub max_alias_nodes: Option<usize>,
     pub cluster_classes: Vec<ClusterClass>,
     pub cluster_objects: Vec<PathBuf>,
-    pub ignores: Vec<ConfigIgnore>,
+    pub ignores: Vec<RawIgnore>,
+    /// Rule pack files or directories (`packs:`), relative to the config's directory, with
+    /// where the config names them. The CLI reads them; [`Config::apply`] leaves them alone.
+    pub packs: Vec<(PathBuf, Span)>,
+    /// Params of pack rules (`params:`), merged over the rules' own when the packs compile.
+    pub params: Vec<ParamsOverride>,
     /// Backend model files (`backends:`), relative to the config's directory. The CLI reads
     /// them; [`Config::apply`] leaves them alone.
     pub backends: Vec<PathBuf>,
@@ -84,6 +125,8 @@ pub(crate) const KEYS: &[&str] = &[
     "backends",
     "kube-version",
     "schemas",
+    "packs",
+    "params",
 ];
 
 /// Parses the config file `id` of `sources`. Paths in it are relative to `root`.
@@ -101,14 +144,7 @@ pub fn parse(sources: &SourceMap, id: FileId, root: &Path) -> Result<Config, Con
                 config.excludes = strings(value)?.into_iter().map(|(text, _)| text).collect();
             }
             "default-namespace" => config.default_namespace = Some(string(value)?.0),
-            "select" => {
-                config.selection.select = Some(
-                    strings(value)?
-                        .into_iter()
-                        .map(|(text, span)| selector(&text, span))
-                        .collect::<Result<_, _>>()?,
-                );
-            }
+            "select" => config.selection.select = Some(strings(value)?),
             "rules" => config.selection.severities = severities(value)?,
             "fail-level" => config.fail_level = Some(severity(value)?),
             "max-file-size" => config.max_file_bytes = Some(byte_size(value)?),
@@ -123,6 +159,13 @@ pub fn parse(sources: &SourceMap, id: FileId, root: &Path) -> Result<Config, Con
                     .collect();
             }
             "kube-version" => config.kube_version = Some(kube_version(value)?),
+            "packs" => {
+                config.packs = strings(value)?
+                    .into_iter()
+                    .map(|(path, span)| (root.join(path), span))
+                    .collect();
+            }
+            "params" => config.params = params(value)?,
             "schemas" => {
                 config.schemas = strings(value)?
                     .into_iter()
@@ -147,8 +190,15 @@ pub fn parse(sources: &SourceMap, id: FileId, root: &Path) -> Result<Config, Con
 }
 
 impl Config {
-    /// Applies the config onto settings.
-    pub fn apply(self, settings: &mut Settings, root: &Path) {
+    /// Applies the config onto settings. Rule selectors resolve against `settings.registry`,
+    /// so the packs must be loaded first; a selector that selects nothing is an error there.
+    pub fn apply(self, settings: &mut Settings, root: &Path) -> Result<(), ConfigError> {
+        let selection = self.selection.resolve(&settings.registry)?;
+        let ignores = self
+            .ignores
+            .into_iter()
+            .map(|ignore| ignore.resolve(&settings.registry))
+            .collect::<Result<_, _>>()?;
         if let Ok(excludes) = Excludes::new(self.excludes.iter().map(String::as_str), root) {
             settings.load.excludes = excludes;
         }
@@ -167,14 +217,75 @@ impl Config {
         }
         settings.cluster_classes = self.cluster_classes;
         settings.cluster_objects = self.cluster_objects;
-        settings.ignores = self.ignores;
+        settings.ignores = ignores;
         settings.root = root.to_path_buf();
-        settings.rules = self.selection.resolve();
-        settings.selection = self.selection;
+        settings.rules = selection.resolve(&settings.registry);
+        settings.selection = selection;
         if let Some(version) = self.kube_version {
             settings.kube_version = version;
         }
+        Ok(())
     }
+}
+
+impl RawSelection {
+    /// The selection with every selector resolved against `registry`.
+    pub fn resolve(&self, registry: &Registry) -> Result<RuleSelection, ConfigError> {
+        let select = match &self.select {
+            Some(selectors) => Some(
+                selectors
+                    .iter()
+                    .map(|(text, span)| selector(text, *span, registry))
+                    .collect::<Result<_, _>>()?,
+            ),
+            None => None,
+        };
+        let severities = self
+            .severities
+            .iter()
+            .map(|((text, span), level)| Ok((selector(text, *span, registry)?, *level)))
+            .collect::<Result<_, ConfigError>>()?;
+        Ok(RuleSelection {
+            select,
+            ignore: Vec::new(),
+            severities,
+        })
+    }
+}
+
+impl RawIgnore {
+    fn resolve(self, registry: &Registry) -> Result<ConfigIgnore, ConfigError> {
+        let rules = self
+            .rules
+            .into_iter()
+            .map(|(text, span)| {
+                registry
+                    .find(&text)
+                    .map(|rule| rule.code)
+                    .ok_or_else(|| ConfigError::new(span, format!("unknown rule `{text}`")))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(ConfigIgnore {
+            rules,
+            paths: self.paths,
+            span: self.span,
+        })
+    }
+}
+
+/// `params: {policy/max-claim-size: {max: 500Gi}}`: which rule each mapping is for is checked
+/// when the packs compile.
+fn params(node: &Node) -> Result<Vec<ParamsOverride>, ConfigError> {
+    mapping(node, "`params`")?
+        .iter()
+        .map(|entry| {
+            mapping(&entry.value, "a rule's params")?;
+            Ok(ParamsOverride {
+                rule: string(&entry.key)?,
+                params: entry.value.clone(),
+            })
+        })
+        .collect()
 }
 
 /// `kube-version: 1.35`. An unquoted `1.30` is a float to YAML, but its text is kept, so it
@@ -191,10 +302,12 @@ fn kube_version(node: &Node) -> Result<KubeVersion, ConfigError> {
     })
 }
 
-fn selector(text: &str, span: Span) -> Result<Selector, ConfigError> {
-    Selector::parse(text).ok_or_else(|| {
-        ConfigError::new(span, format!("`{text}` selects no rule"))
-            .with_help("use a code (PVL201), a code prefix (PVL2), a rule name, or a category")
+fn selector(text: &str, span: Span, registry: &Registry) -> Result<Selector, ConfigError> {
+    Selector::parse(text, registry).ok_or_else(|| {
+        ConfigError::new(span, format!("`{text}` selects no rule")).with_help(
+            "use a code (PVL201, acme/rule-id), a code prefix (PVL2), a pack (acme/), a rule \
+             name, or a category",
+        )
     })
 }
 
@@ -206,12 +319,11 @@ fn severity(node: &Node) -> Result<Severity, ConfigError> {
     })
 }
 
-fn severities(node: &Node) -> Result<Vec<(Selector, Option<Severity>)>, ConfigError> {
+fn severities(node: &Node) -> Result<Vec<(RawSelector, Option<Severity>)>, ConfigError> {
     mapping(node, "`rules`")?
         .iter()
         .map(|entry| {
-            let (text, span) = string(&entry.key)?;
-            let rule = selector(&text, span)?;
+            let rule = string(&entry.key)?;
             let level =
                 match entry.value.as_bool() {
                     Some(false) => None,
@@ -311,14 +423,14 @@ fn cluster_class(node: &Node) -> Result<ClusterClass, ConfigError> {
     Ok(class)
 }
 
-fn ignores(node: &Node) -> Result<Vec<ConfigIgnore>, ConfigError> {
+fn ignores(node: &Node) -> Result<Vec<RawIgnore>, ConfigError> {
     let items = node
         .as_sequence()
         .ok_or_else(|| ConfigError::new(node.span, "expected a list of `{rule, paths}` entries"))?;
     items.iter().map(ignore_entry).collect()
 }
 
-fn ignore_entry(node: &Node) -> Result<ConfigIgnore, ConfigError> {
+fn ignore_entry(node: &Node) -> Result<RawIgnore, ConfigError> {
     let mut rules = Vec::new();
     let mut paths = None;
     for entry in mapping(node, "an `ignore` entry")? {
@@ -350,15 +462,7 @@ fn ignore_entry(node: &Node) -> Result<ConfigIgnore, ConfigError> {
             "an `ignore` entry needs `rule` or `rules`",
         ));
     }
-    let rules = rules
-        .into_iter()
-        .map(|(text, span)| {
-            crate::rules::find(&text)
-                .map(|rule| rule.code)
-                .ok_or_else(|| ConfigError::new(span, format!("unknown rule `{text}`")))
-        })
-        .collect::<Result<_, _>>()?;
-    Ok(ConfigIgnore {
+    Ok(RawIgnore {
         rules,
         paths,
         span: node.span,

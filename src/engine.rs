@@ -146,6 +146,7 @@ fn dispatch(
         }
         Check::Workspace(check) => guard.run(|| None, || check(cx)),
         Check::Engine => {}
+        Check::Pack(rule) => guard.run(|| None, || crate::policy::run(rule, cx)),
         Check::Change(check) => {
             for change in changes {
                 let object = || change.after.or(change.before).map(describe);

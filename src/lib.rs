@@ -7,11 +7,11 @@
 //!    → load     what text did the user write, and where (spanned YAML trees)
 //!    → model    what does it mean (typed objects with spanned fields, quantities)
 //!    → index    what refers to what (references resolved once, reverse edges)
-//!    → rules    what is wrong (built-in rules, in parallel)
+//!    → rules    what is wrong (built-in rules and rule packs, in parallel)
 //!    → report   how do we say it (human, json, sarif, github, markdown, graph drawings)
 //! ```
 //!
-//! Dependencies point one way too: `source ← load ← model ← index ← rules ← engine ← cli`,
+//! Dependencies point one way too: `source ← load ← model ← index ← rules/policy ← engine ← cli`,
 //! with `diagnostic` used by everyone and `report` only by the CLI. Only `load` and the CLI's
 //! config discovery touch the filesystem; the library never prints and never exits.
 //!
@@ -22,11 +22,13 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 mod engine;
+pub mod fixture;
 pub mod graph;
 pub mod index;
 pub mod load;
 pub mod model;
 pub mod own_schema;
+pub mod policy;
 pub mod provision;
 pub mod report;
 pub mod rules;

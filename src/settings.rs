@@ -10,7 +10,7 @@ use crate::load::LoadOptions;
 use crate::model::{KubeVersion, ModelOptions};
 use crate::provision::Backends;
 use crate::rules::selector::Selector;
-use crate::rules::{ALL, Rule};
+use crate::rules::{Registry, Rule};
 use crate::schema::UserSchemas;
 use crate::source::Span;
 
@@ -30,6 +30,8 @@ pub struct ConfigIgnore {
 pub struct Settings {
     pub load: LoadOptions,
     pub model: ModelOptions,
+    /// Every rule this run knows: the built-in rules and the loaded packs' rules.
+    pub registry: Registry,
     /// Which rules were asked for (config and command line), before resolution.
     pub selection: RuleSelection,
     /// The enabled rules with their severities, ordered by code.
@@ -58,6 +60,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
+        let registry = Registry::with_packs(crate::policy::shipped().to_vec());
         Self {
             load: LoadOptions {
                 max_file_bytes: DEFAULT_MAX_FILE_BYTES,
@@ -65,7 +68,8 @@ impl Default for Settings {
             },
             model: ModelOptions::default(),
             selection: RuleSelection::default(),
-            rules: RuleSelection::default().resolve(),
+            rules: RuleSelection::default().resolve(&registry),
+            registry,
             fail_level: Severity::Error,
             cluster_classes: Vec::new(),
             cluster_objects: Vec::new(),
@@ -88,7 +92,7 @@ impl Settings {
     #[must_use]
     pub fn for_rule(rule: &'static Rule) -> Self {
         Self {
-            rules: vec![(rule, rule.category.default_severity())],
+            rules: vec![(rule, rule.default_severity())],
             ..Self::default()
         }
     }
@@ -113,20 +117,20 @@ pub struct RuleSelection {
 }
 
 impl RuleSelection {
-    /// The enabled rules and their severities.
+    /// The enabled rules of `registry` and their severities.
     #[must_use]
-    pub fn resolve(&self) -> Vec<(&'static Rule, Severity)> {
+    pub fn resolve(&self, registry: &Registry) -> Vec<(&'static Rule, Severity)> {
         let mut severities = self.severities.clone();
         severities.sort_by_key(|(selector, _)| selector.specificity());
-        ALL.iter()
-            .copied()
+        registry
+            .all()
             .filter_map(|rule| {
                 let selected = match &self.select {
                     Some(select) => select.iter().any(|selector| selector.matches(rule)),
                     None => rule.category.enabled_by_default(),
                 };
                 let ignored = self.ignore.iter().any(|selector| selector.matches(rule));
-                let mut state = (selected && !ignored).then(|| rule.category.default_severity());
+                let mut state = (selected && !ignored).then(|| rule.default_severity());
                 for (selector, severity) in &severities {
                     if selector.matches(rule) && (state.is_some() || !ignored) {
                         state = *severity;

@@ -6,6 +6,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::Workspace;
 use crate::load::yaml::Comment;
 use crate::model::Object;
+use crate::rules::Registry;
 use crate::settings::Settings;
 use crate::source::{FileId, SourceMap, Span};
 
@@ -67,13 +68,18 @@ impl Suppressions {
                 .filter_map(|document| document.root.as_ref().map(|root| root.span))
                 .collect();
             for comment in &file.parsed.comments {
-                this.add_comment(&workspace.sources, comment, &roots);
+                this.add_comment(&workspace.sources, comment, &roots, &settings.registry);
             }
         }
         for object in objects {
             if let Some(entry) = object.meta.annotation(IGNORE_ANNOTATION) {
                 let text = entry.value.as_str().unwrap_or("");
-                this.add_list(text, entry.value.span, &Scope::Span(object.span()));
+                this.add_list(
+                    text,
+                    entry.value.span,
+                    &Scope::Span(object.span()),
+                    &settings.registry,
+                );
             }
         }
         for (at, ignore) in settings.ignores.iter().enumerate() {
@@ -89,7 +95,13 @@ impl Suppressions {
         this
     }
 
-    fn add_comment(&mut self, sources: &SourceMap, comment: &Comment, roots: &[Span]) {
+    fn add_comment(
+        &mut self,
+        sources: &SourceMap,
+        comment: &Comment,
+        roots: &[Span],
+        registry: &Registry,
+    ) {
         let Some(rest) = comment.text.trim().strip_prefix("pvlint:") else {
             return;
         };
@@ -127,12 +139,12 @@ impl Suppressions {
         } else {
             Scope::Line(comment.span.file, line)
         };
-        self.add_list(list, comment.span, &scope);
+        self.add_list(list, comment.span, &scope, registry);
     }
 
     /// Adds `CODE[, CODE…] [-- reason]`; an empty list suppresses every rule. A further `#`
     /// ends the list too (`# pvlint: ignore PVL201  # a comment of its own`).
-    fn add_list(&mut self, text: &str, span: Span, scope: &Scope) {
+    fn add_list(&mut self, text: &str, span: Span, scope: &Scope, registry: &Registry) {
         let codes = text.split("--").next().unwrap_or("");
         let codes = codes.split('#').next().unwrap_or("");
         let mut any = false;
@@ -141,7 +153,7 @@ impl Suppressions {
             .filter(|token| !token.is_empty())
         {
             any = true;
-            match crate::rules::find(token) {
+            match registry.find(token) {
                 Some(rule) => self.entries.push(Suppression {
                     code: Some(rule.code),
                     scope: scope.clone(),

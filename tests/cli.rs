@@ -261,7 +261,10 @@ fn rules_lists_every_rule_and_rule_shows_docs() {
     assert!(stdout(&list).contains("PVL201"));
     let json = pvlint(&cases(), &["rules", "--format", "json"]);
     let rules: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
-    assert_eq!(rules.as_array().unwrap().len(), pvlint::rules::ALL.len());
+    assert_eq!(
+        rules.as_array().unwrap().len(),
+        pvlint::rules::ALL.len() + pvlint::policy::shipped().len()
+    );
     let doc = pvlint(&cases(), &["rule", "PVL201"]);
     assert!(stdout(&doc).contains("## What it does"));
     let by_name = pvlint(&cases(), &["rule", "pvc-storage-class-not-found"]);

@@ -27,13 +27,11 @@
     reason = "a test harness: a broken fixture tree should fail loudly"
 )]
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use pvlint::config;
 use pvlint::load::{Excludes, Inputs, Revision};
-use pvlint::report::{self, Format, HumanStyle};
 use pvlint::settings::Settings;
 use pvlint::source::{FileRole, SourceMap};
 
@@ -102,54 +100,9 @@ fn run_case(folder: &Path, input: &Path, expect_findings: bool) -> Result<(), Fa
     result
         .errors
         .retain(|error| !error.message.starts_with("could not be parsed"));
-    if !result.errors.is_empty() {
-        return Err(format!("input errors: {:?}", result.errors).into());
-    }
-
-    let mut rendered = Vec::new();
-    report::write(
-        &result,
-        Format::Human,
-        HumanStyle {
-            color: false,
-            width: 100,
-        },
-        &report::markdown::LinkBase::default(),
-        &mut rendered,
-    )
-    .unwrap();
-    let rendered = String::from_utf8(rendered).unwrap();
-
+    let rendered = pvlint::fixture::judge(&result, expect_findings)?;
     if !expect_findings {
-        if result.diagnostics.is_empty() {
-            return Ok(());
-        }
-        return Err(format!("expected no findings, got:\n{rendered}").into());
-    }
-
-    let expected = match &change {
-        Some(change) => change.expectations(),
-        None => expectations(input),
-    };
-    let actual: BTreeSet<(String, usize, String)> = result
-        .diagnostics
-        .iter()
-        .map(|diagnostic| {
-            let file = result.sources.get(diagnostic.span.file).unwrap();
-            let line = file.position(diagnostic.span.start).line;
-            (file.name.clone(), line, diagnostic.code.to_owned())
-        })
-        .collect();
-    if expected.is_empty() {
-        return Err("fail case has no `# expect:` markers".into());
-    }
-    if expected != actual {
-        let missing: Vec<_> = expected.difference(&actual).collect();
-        let unexpected: Vec<_> = actual.difference(&expected).collect();
-        return Err(format!(
-            "markers and findings differ\n  missing:    {missing:?}\n  unexpected: {unexpected:?}\n\n{rendered}"
-        )
-        .into());
+        return Ok(());
     }
 
     let mut insta_settings = insta::Settings::clone_current();
@@ -176,7 +129,9 @@ fn case_settings(
         let mut parsed = config::parse(&sources, id, folder).map_err(|error| error.message)?;
         let backends = std::mem::take(&mut parsed.backends);
         let schemas = std::mem::take(&mut parsed.schemas);
-        parsed.apply(&mut settings, folder);
+        parsed
+            .apply(&mut settings, folder)
+            .map_err(|error| error.message)?;
         if !schemas.is_empty() {
             settings.schemas =
                 pvlint::cli::load_schemas(&mut sources, &schemas, settings.kube_version)
@@ -194,7 +149,7 @@ fn case_settings(
     if settings.selection.select.is_none() {
         let severity = settings
             .severity_of(rule.code)
-            .unwrap_or_else(|| rule.category.default_severity());
+            .unwrap_or_else(|| rule.default_severity());
         settings.rules = vec![(rule, severity)];
     } else if settings.severity_of(rule.code).is_none() {
         return Err(format!(
@@ -205,39 +160,6 @@ fn case_settings(
     }
 
     Ok((settings, sources))
-}
-
-/// `(file, line, code)` for every `# expect: CODE[, CODE]` marker under `input`.
-fn expectations(input: &Path) -> BTreeSet<(String, usize, String)> {
-    let mut files = Vec::new();
-    if input.is_dir() {
-        collect_files(input, &mut files);
-    } else {
-        files.push(input.to_path_buf());
-    }
-    let mut expected = BTreeSet::new();
-    for file in files {
-        markers(&file, &relative(&file), &mut expected);
-    }
-    expected
-}
-
-/// Adds the markers of `file`, expected in the file named `name`.
-fn markers(file: &Path, name: &str, expected: &mut BTreeSet<(String, usize, String)>) {
-    // Lossy, so that markers in fixtures with invalid UTF-8 are still read.
-    let bytes = std::fs::read(file).unwrap_or_default();
-    let text = String::from_utf8_lossy(&bytes);
-    for (at, line) in text.lines().enumerate() {
-        let Some((_, marker)) = line.split_once("# expect:") else {
-            continue;
-        };
-        for code in marker
-            .split([',', ' '])
-            .filter(|code| code.starts_with("PVL"))
-        {
-            expected.insert((name.to_owned(), at + 1, code.trim().to_owned()));
-        }
-    }
 }
 
 /// A change-rule case: `<case>/base/` and `<case>/head/`.
@@ -281,20 +203,6 @@ impl ChangeCase {
         )
         .map_err(|error| format!("reading the base revision: {error}"))?;
         Ok(revision)
-    }
-
-    /// The markers of the head files, and those of the base files, expected in the base
-    /// revision's file of the same path.
-    fn expectations(&self) -> BTreeSet<(String, usize, String)> {
-        let mut expected = expectations(&self.head);
-        let mut files = Vec::new();
-        collect_files(&self.base, &mut files);
-        for file in files {
-            let inside = file.strip_prefix(&self.base).unwrap_or(&file);
-            let name = format!("{BASE_REVISION}:{}", relative(&self.head.join(inside)));
-            markers(&file, &name, &mut expected);
-        }
-        expected
     }
 }
 

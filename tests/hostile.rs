@@ -568,6 +568,36 @@ fn the_regex_crate_runs_a_catastrophic_pattern_in_linear_time() {
 }
 
 #[test]
+fn a_user_pack_regex_built_to_backtrack_runs_in_linear_time() {
+    // The pattern a backtracking engine needs exponential time for, over a label value of a
+    // million characters that almost matches: the pack rule must still answer in seconds.
+    let dir = tree();
+    std::fs::write(dir.path().join(".pvlint.yaml"), "packs: [slow]\n").expect("write config");
+    std::fs::create_dir(dir.path().join("slow")).expect("pack directory");
+    let pack = r#"apiVersion: pvlint.dev/v1
+kind: RulePack
+id: slow
+rules:
+  - id: label-value-shape
+    summary: label values are runs of `a`
+    category: suspicious
+    match: { kinds: [PersistentVolumeClaim] }
+    template: field-matches
+    params: { path: metadata.labels.*, pattern: '^(a+)+$' }
+    message: "label value does not match `{pattern}`"
+"#;
+    std::fs::write(dir.path().join("slow/pack.yaml"), pack).expect("write pack");
+    let value = format!("{}b", "a".repeat(1_000_000));
+    let claim = format!(
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\n  labels:\n    \
+         shape: {value}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {{requests: {{storage: 1Gi}}}}\n"
+    );
+    std::fs::write(dir.path().join("claim.yaml"), claim).expect("write claim");
+    let run = run(dir.path(), &["."], None, &SMALL);
+    run.reports("claim.yaml", "slow/label-value-shape");
+}
+
+#[test]
 fn a_panicking_rule_is_an_internal_error_and_the_others_still_report() {
     let dir = tree();
     let args = ["--no-config", "--debug-panic-in", "PVL204", "."];

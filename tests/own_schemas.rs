@@ -173,6 +173,7 @@ fn the_readme_examples_validate_and_name_their_schema() {
     for (heading, schema) in [
         ("## Configuration: `.pvlint.yaml`", OwnSchema::Config),
         ("## Backend models", OwnSchema::Backend),
+        ("## Rule packs", OwnSchema::RulePack),
     ] {
         let block = readme_block(heading);
         let errors = schema_errors(schema, &block);

@@ -120,9 +120,35 @@ fn every_rule_has_fixtures_and_every_fixture_a_rule() {
     }
 }
 
+/// The built-in rules and the shipped packs' rules, whose docs follow the same rules.
+fn every_rule() -> impl Iterator<Item = &'static Rule> {
+    ALL.iter()
+        .copied()
+        .chain(pvlint::policy::shipped().iter().copied())
+}
+
+#[test]
+fn shipped_packs_compile() {
+    let mut sources = pvlint::source::SourceMap::default();
+    let files = pvlint::policy::add_shipped(&mut sources);
+    let rules = pvlint::policy::compile(&sources, &files, &[])
+        .unwrap_or_else(|error| panic!("{}: {}", sources.name(error.span.file), error.message));
+    assert_eq!(rules.len(), pvlint::policy::shipped().len());
+    for rule in rules {
+        let (pack, id) = rule.code.split_once('/').unwrap();
+        assert_eq!(rule.name, id);
+        assert_eq!(
+            rule.category == Category::Policy,
+            pack == "policy",
+            "{}: `policy/` rules and only they are policy rules",
+            rule.code
+        );
+    }
+}
+
 #[test]
 fn docs_have_the_required_sections_in_order() {
-    for rule in ALL.iter() {
+    for rule in every_rule() {
         let docs = rule.documentation();
         let why = if rule.category == Category::Policy {
             "## Why restrict this?"
@@ -234,7 +260,7 @@ fn example_settings(rule: &'static Rule) -> (Settings, SourceMap) {
 
 #[test]
 fn doc_examples_fire_and_fixes_do_not() {
-    for rule in ALL.iter() {
+    for rule in every_rule() {
         let (example, fixed) = examples(rule);
         assert!(
             findings(rule, &example) > 0,

@@ -43,6 +43,10 @@ pub enum Command {
     /// Draw the storage graph (workloads → claims → classes and volumes → drivers, objects
     /// with findings highlighted) as Mermaid or DOT.
     Graph(CheckArgs),
+    /// Run the tests of rule packs: for each `<pack>/tests/<rule-id>/`, `fail.yaml` must produce
+    /// exactly the findings its `# expect:` markers name, `pass.yaml` none.
+    #[command(name = "test-rules", after_help = TEST_RULES_EXIT_STATUS)]
+    TestRules(TestRulesArgs),
     /// Print the JSON Schema of one of pvlint's own files: the config, a backend model, or the
     /// JSON output of `check` or `plan`.
     Schema(SchemaArgs),
@@ -151,10 +155,28 @@ pub enum SchemaName {
     CheckOutput,
     /// The output of `pvlint plan --format json`.
     PlanOutput,
+    /// A rule pack (`pack.yaml`).
+    RulePack,
+}
+
+const TEST_RULES_EXIT_STATUS: &str = "\
+Exit status:
+  0  every case passed
+  1  a case failed, or a rule has no tests
+  2  a pack could not be loaded";
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct TestRulesArgs {
+    /// A pack directory (holding `pack.yaml`), or a directory of pack directories (`rules/`).
+    pub dir: PathBuf,
+    /// When to use colour in error snippets.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Clone, ClapArgs)]
 pub struct RuleArgs {
-    /// A rule code (`PVL201`) or name (`pvc-storage-class-not-found`).
+    /// A rule code (`PVL201`, `csi/liveness-probe-missing`) or name
+    /// (`pvc-storage-class-not-found`).
     pub rule: String,
 }

@@ -3,7 +3,9 @@
 
 pub mod args;
 mod graph;
+mod packs;
 mod rules;
+mod test_rules;
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
@@ -23,6 +25,7 @@ use crate::provision::Outcome;
 use crate::provision::{BackendError, Backends};
 use crate::report::plan::PlanFormat;
 use crate::report::{self, Format, HumanStyle};
+use crate::rules::Registry;
 use crate::rules::selector::Selector;
 use crate::schema::UserSchemas;
 use crate::settings::Settings;
@@ -55,13 +58,31 @@ impl ExitStatus {
 pub fn run(args: Args) -> Result<ExitStatus> {
     match args.command {
         Some(Command::Check(check_args)) => check(&check_args),
-        Some(Command::Rules(list)) => rules::list(list.format),
-        Some(Command::Rule(rule)) => rules::show(&rule.rule),
+        Some(Command::Rules(list)) => match registry()? {
+            Some(registry) => rules::list(list.format, &registry),
+            None => Ok(ExitStatus::Error),
+        },
+        Some(Command::Rule(rule)) => match registry()? {
+            Some(registry) => rules::show(&rule.rule, &registry),
+            None => Ok(ExitStatus::Error),
+        },
+        Some(Command::TestRules(test)) => test_rules::run(&test),
         Some(Command::Plan(plan_args)) => plan(&plan_args),
         Some(Command::Graph(graph_args)) => graph::graph(&graph_args),
         Some(Command::Schema(schema_args)) => schema(schema_args.schema),
         None => check(&args.check),
     }
+}
+
+/// The rules `pvlint rules` and `pvlint rule` describe: the built-in ones and those of the
+/// packs a check from here would load. `None` after reporting a config or pack error.
+fn registry() -> Result<Option<Registry>> {
+    let mut sources = SourceMap::default();
+    let config_path = config::discover(Path::new("."));
+    Ok(
+        load_config(config_path.as_deref(), &mut sources, ColorChoice::Auto)?
+            .map(|loaded| loaded.registry),
+    )
 }
 
 /// `pvlint schema NAME`: prints one of the schemas of pvlint's own files.
@@ -71,6 +92,7 @@ fn schema(name: SchemaName) -> Result<ExitStatus> {
         SchemaName::Backend => OwnSchema::Backend,
         SchemaName::CheckOutput => OwnSchema::CheckOutput,
         SchemaName::PlanOutput => OwnSchema::PlanOutput,
+        SchemaName::RulePack => OwnSchema::RulePack,
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -220,31 +242,22 @@ fn settings(args: &CheckArgs, sources: &mut SourceMap) -> Result<Option<Settings
     };
     let mut backend_files = Vec::new();
     let mut schema_files = Vec::new();
-    if let Some(path) = config_path {
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read config `{}`", path.display()))?;
-        let name = crate::load::display_path(&path);
-        let id = sources.add(name, Arc::from(text), FileRole::Config);
-        let root = path
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        let root = if root.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            root
-        };
-        match config::parse(sources, id, &root) {
-            Ok(mut config) => {
-                backend_files = std::mem::take(&mut config.backends);
-                schema_files = std::mem::take(&mut config.schemas);
-                config.apply(&mut settings, &root);
-            }
-            Err(error) => {
-                report_input_error(sources, error, args.color)?;
-                return Ok(None);
-            }
+    let Some(loaded) = load_config(config_path.as_deref(), sources, args.color)? else {
+        return Ok(None);
+    };
+    if let Some((mut config, root)) = loaded.config {
+        backend_files = std::mem::take(&mut config.backends);
+        schema_files = std::mem::take(&mut config.schemas);
+        settings.registry = loaded.registry;
+        if let Err(error) = config.apply(&mut settings, &root) {
+            report_input_error(sources, error, args.color)?;
+            return Ok(None);
         }
+    } else {
+        settings.registry = loaded.registry;
+        settings.rules = settings.selection.resolve(&settings.registry);
     }
+    settings.load.excludes.exclude_dirs(loaded.pack_dirs);
     backend_files.extend(args.backend.iter().cloned());
     if !backend_files.is_empty() {
         match load_backends(sources, &backend_files)? {
@@ -257,10 +270,12 @@ fn settings(args: &CheckArgs, sources: &mut SourceMap) -> Result<Option<Settings
     }
     let mut selection = settings.selection.clone();
     if !args.select.is_empty() {
-        selection.select = Some(parse_selectors(&args.select)?);
+        selection.select = Some(parse_selectors(&args.select, &settings.registry)?);
     }
-    selection.ignore.extend(parse_selectors(&args.ignore)?);
-    settings.rules = selection.resolve();
+    selection
+        .ignore
+        .extend(parse_selectors(&args.ignore, &settings.registry)?);
+    settings.rules = selection.resolve(&settings.registry);
     if let Some(level) = args.fail_level {
         settings.fail_level = match level {
             FailLevel::Error => Severity::Error,
@@ -326,7 +341,11 @@ pub fn load_schemas(
 
 /// Renders a problem in one of our own inputs (config, backend models) with a snippet on
 /// stderr.
-fn report_input_error(sources: &SourceMap, error: InputError, color: ColorChoice) -> Result<()> {
+pub(crate) fn report_input_error(
+    sources: &SourceMap,
+    error: InputError,
+    color: ColorChoice,
+) -> Result<()> {
     let snippet = report::human::Snippet::error(sources, error.span, error.message, error.help);
     let handler = report::human::handler(HumanStyle {
         color: use_color_stderr(color),
@@ -337,18 +356,84 @@ fn report_input_error(sources: &SourceMap, error: InputError, color: ColorChoice
     Ok(())
 }
 
-fn parse_selectors(texts: &[String]) -> Result<Vec<Selector>> {
+fn parse_selectors(texts: &[String], registry: &Registry) -> Result<Vec<Selector>> {
     texts
         .iter()
         .filter(|text| !text.trim().is_empty())
         .map(|text| {
-            Selector::parse(text).with_context(|| {
+            Selector::parse(text, registry).with_context(|| {
                 format!(
-                    "`{text}` selects no rule (use a code, a code prefix, a name or a category)"
+                    "`{text}` selects no rule (use a code, a code prefix, a pack `name/`, a \
+                     name or a category)"
                 )
             })
         })
         .collect()
+}
+
+/// The config (parsed, not yet applied) with its directory, and the rules of every pack the
+/// run loads.
+pub(crate) struct Loaded {
+    pub config: Option<(config::Config, PathBuf)>,
+    pub registry: Registry,
+    /// The directories of the repository's and the config's packs (never linted).
+    pub pack_dirs: Vec<PathBuf>,
+}
+
+/// Reads the config (if any) and loads the packs: the shipped ones, the repository's
+/// `rules/*/pack.yaml` and the config's `packs:`. A problem in the config or a pack is
+/// reported with a snippet on stderr (`None`).
+pub(crate) fn load_config(
+    config_path: Option<&Path>,
+    sources: &mut SourceMap,
+    color: ColorChoice,
+) -> Result<Option<Loaded>> {
+    let mut config = None;
+    if let Some(path) = config_path {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config `{}`", path.display()))?;
+        let name = crate::load::display_path(path);
+        let id = sources.add(name, Arc::from(text), FileRole::Config);
+        let root = path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let root = if root.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            root
+        };
+        match config::parse(sources, id, &root) {
+            Ok(parsed) => config = Some((parsed, root)),
+            Err(error) => {
+                report_input_error(sources, error, color)?;
+                return Ok(None);
+            }
+        }
+    }
+    let repo_root = match &config {
+        Some((_, root)) => Some(root.clone()),
+        None => config::repository_root(Path::new(".")),
+    };
+    let named = config
+        .as_ref()
+        .map(|(config, _)| config.packs.as_slice())
+        .unwrap_or_default();
+    let (files, pack_dirs) = packs::files(sources, repo_root.as_deref(), named)?;
+    let overrides = config
+        .as_ref()
+        .map(|(config, _)| config.params.as_slice())
+        .unwrap_or_default();
+    match crate::policy::compile(sources, &files, overrides) {
+        Ok(rules) => Ok(Some(Loaded {
+            config,
+            registry: Registry::with_packs(rules),
+            pack_dirs,
+        })),
+        Err(error) => {
+            report_input_error(sources, error, color)?;
+            Ok(None)
+        }
+    }
 }
 
 /// The inputs the arguments name; stdin is read here, up to `max_bytes` (`max-file-size`) like

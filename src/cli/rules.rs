@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::cli::ExitStatus;
 use crate::cli::args::ListFormat;
-use crate::rules::{ALL, Rule};
+use crate::rules::{Registry, Rule};
 
 #[derive(Serialize)]
 struct RuleJson<'r> {
@@ -22,24 +22,26 @@ struct RuleJson<'r> {
 }
 
 /// Lists every rule.
-pub fn list(format: ListFormat) -> Result<ExitStatus> {
+pub fn list(format: ListFormat, registry: &Registry) -> Result<ExitStatus> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     match format {
         ListFormat::Human => {
-            for rule in ALL.iter() {
+            for rule in registry.all() {
+                let label = match rule.pack() {
+                    Some(_) => rule.code.to_owned(),
+                    None => format!("{:<7} {}", rule.code, rule.name),
+                };
                 writeln!(
                     out,
-                    "{:<7} {:<36} {:<14} {}",
-                    rule.code,
-                    rule.name,
+                    "{label:<44} {:<14} {}",
                     rule.category.as_str(),
                     rule.summary
                 )?;
             }
         }
         ListFormat::Json => {
-            let rules: Vec<RuleJson<'_>> = ALL.iter().map(|rule| rule_json(rule)).collect();
+            let rules: Vec<RuleJson<'_>> = registry.all().map(rule_json).collect();
             serde_json::to_writer_pretty(&mut out, &rules)?;
             writeln!(out)?;
         }
@@ -49,18 +51,25 @@ pub fn list(format: ListFormat) -> Result<ExitStatus> {
 }
 
 /// Prints one rule's documentation.
-pub fn show(code_or_name: &str) -> Result<ExitStatus> {
-    let Some(rule) = crate::rules::find(code_or_name) else {
+pub fn show(code_or_name: &str, registry: &Registry) -> Result<ExitStatus> {
+    let Some(rule) = registry.find(code_or_name) else {
         bail!("no rule is called `{code_or_name}` (run `pvlint rules` for the list)");
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    writeln!(out, "# {} {}\n", rule.code, rule.name)?;
+    match rule.pack() {
+        Some(pack) => writeln!(
+            out,
+            "# {}\n\nFrom the rule pack `{pack}` ({})",
+            rule.code, rule.source
+        )?,
+        None => writeln!(out, "# {} {}\n", rule.code, rule.name)?,
+    }
     writeln!(
         out,
         "Category: {} ({} by default{})",
         rule.category.as_str(),
-        rule.category.default_severity(),
+        rule.default_severity(),
         if rule.category.enabled_by_default() {
             ""
         } else {
@@ -73,12 +82,12 @@ pub fn show(code_or_name: &str) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-fn rule_json(rule: &Rule) -> RuleJson<'_> {
+fn rule_json(rule: &'static Rule) -> RuleJson<'static> {
     RuleJson {
         code: rule.code,
         name: rule.name,
         category: rule.category.as_str(),
-        severity: rule.category.default_severity().as_str(),
+        severity: rule.default_severity().as_str(),
         enabled_by_default: rule.category.enabled_by_default(),
         summary: rule.summary,
         applies_to: rule.check.applies_to(),

@@ -23,6 +23,9 @@ pub struct DiscoveryError {
 pub struct Excludes {
     set: GlobSet,
     root: PathBuf,
+    /// Absolute directories excluded whole (rule packs, whose test fixtures are not the
+    /// repository's manifests).
+    dirs: Vec<PathBuf>,
 }
 
 impl Excludes {
@@ -47,15 +50,30 @@ impl Excludes {
             .build()
             .map_err(|error| (String::new(), error.to_string()))?;
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-        Ok(Self { set, root })
+        Ok(Self {
+            set,
+            root,
+            dirs: Vec::new(),
+        })
+    }
+
+    /// Excludes these directories and everything under them.
+    pub fn exclude_dirs(&mut self, dirs: impl IntoIterator<Item = PathBuf>) {
+        self.dirs.extend(
+            dirs.into_iter()
+                .map(|dir| std::path::absolute(&dir).unwrap_or(dir)),
+        );
     }
 
     #[must_use]
     pub fn matches(&self, path: &Path) -> bool {
-        if self.set.is_empty() {
+        if self.set.is_empty() && self.dirs.is_empty() {
             return false;
         }
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        if self.dirs.iter().any(|dir| absolute.starts_with(dir)) {
+            return true;
+        }
         let relative = absolute.strip_prefix(&self.root).unwrap_or(path);
         self.set.is_match(relative)
     }

@@ -38,7 +38,8 @@ impl WorkloadKind {
     }
 
     /// The path from the object root to its pod spec.
-    fn pod_spec_path(self) -> &'static [&'static str] {
+    #[must_use]
+    pub fn pod_spec_path(self) -> &'static [&'static str] {
         match self {
             Self::Pod => &["spec"],
             Self::CronJob => &["spec", "jobTemplate", "spec", "template", "spec"],

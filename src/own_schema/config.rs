@@ -66,7 +66,18 @@ pub struct ConfigFile {
     /// those kinds are validated too (PVL005 schema-violation); a schema given here replaces
     /// the embedded one for its kind and API version.
     pub schemas: Vec<Text>,
+    /// Rule pack files (`pack.yaml`) or pack directories, relative to this file, loaded besides
+    /// the packs shipped with pvlint and those under the repository's `rules/`. A pack with
+    /// the id of a shipped pack replaces it.
+    pub packs: Vec<Text>,
+    /// Params of pack rules by rule code (`policy/max-claim-size: {max: 500Gi}`), merged over
+    /// the params the rule's pack gives; validated against the rule's template.
+    #[schemars(extend("propertyNames" = { "pattern": PACK_RULE_PATTERN }))]
+    pub params: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
 }
+
+/// A pack rule's code: `<pack>/<rule-id>`.
+pub const PACK_RULE_PATTERN: &str = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*$";
 
 /// `cluster:`.
 #[derive(Debug, Default, JsonSchema)]
@@ -125,7 +136,8 @@ pub struct IgnoreEntry {
     pub reason: Text,
 }
 
-/// Selects rules: a code (`PVL201`), a code prefix (`PVL2`, `PVL`), a name
+/// Selects rules: a code (`PVL201`, `acme/claim-size-limit`), a code prefix (`PVL2`, `PVL`), a
+/// whole pack (`acme/`), a name
 /// (`pvc-storage-class-not-found`), a category (`correctness`, `suspicious`, `best-practice`,
 /// `info`, `policy`, `preview`) or `ALL`. It must select at least one rule.
 #[derive(Debug, Default)]
@@ -133,8 +145,7 @@ pub struct RuleSelector;
 
 /// A selector: `ALL` (any case), a code or code prefix (any case), or a kebab-case name or
 /// category. Spaces around it are ignored.
-pub const SELECTOR_PATTERN: &str =
-    r"^\s*([Aa][Ll][Ll]|[Pp][Vv][Ll][0-9]{0,3}|[a-z][a-z0-9]*(-[a-z0-9]+)*)\s*$";
+pub const SELECTOR_PATTERN: &str = r"^\s*([Aa][Ll][Ll]|[Pp][Vv][Ll][0-9]{0,3}|[a-z][a-z0-9]*(-[a-z0-9]+)*(/([a-z][a-z0-9]*(-[a-z0-9]+)*)?)?)\s*$";
 
 impl JsonSchema for RuleSelector {
     fn schema_name() -> Cow<'static, str> {
@@ -143,7 +154,8 @@ impl JsonSchema for RuleSelector {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "A rule code (`PVL201`), a code prefix (`PVL2`), a name \
+            "description": "A rule code (`PVL201`, `acme/claim-size-limit`), a code prefix \
+                (`PVL2`), a pack (`acme/`), a name \
                 (`pvc-storage-class-not-found`), a category (`correctness`, `suspicious`, \
                 `best-practice`, `info`, `policy`, `preview`) or `ALL`.",
             "type": "string",

@@ -48,14 +48,17 @@ pub enum OwnSchema {
     CheckOutput,
     /// The document `pvlint plan --format json` prints.
     PlanOutput,
+    /// A rule pack (`rules/<id>/pack.yaml`).
+    RulePack,
 }
 
 impl OwnSchema {
-    pub const ALL: [OwnSchema; 4] = [
+    pub const ALL: [OwnSchema; 5] = [
         OwnSchema::Config,
         OwnSchema::Backend,
         OwnSchema::CheckOutput,
         OwnSchema::PlanOutput,
+        OwnSchema::RulePack,
     ];
 
     /// The name on the command line (`pvlint schema NAME`).
@@ -66,6 +69,7 @@ impl OwnSchema {
             OwnSchema::Backend => "backend",
             OwnSchema::CheckOutput => "check-output",
             OwnSchema::PlanOutput => "plan-output",
+            OwnSchema::RulePack => "rule-pack",
         }
     }
 
@@ -140,6 +144,9 @@ impl OwnSchema {
             OwnSchema::PlanOutput => output
                 .into_generator()
                 .into_root_schema_for::<crate::provision::Plan>(),
+            OwnSchema::RulePack => input
+                .into_generator()
+                .into_root_schema_for::<crate::policy::pack::RulePack>(),
         }
     }
 

@@ -321,11 +321,11 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
             markdown: documentation,
         },
         default_configuration: Configuration {
-            level: level(rule.category.default_severity()),
+            level: level(rule.default_severity()),
         },
         properties: RuleProperties {
             tags: [rule.category.as_str()],
-            problem_severity: match rule.category.default_severity() {
+            problem_severity: match rule.default_severity() {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
                 Severity::Info => "recommendation",

@@ -65,6 +65,12 @@ impl<'r, 'a> RuleContext<'r, 'a> {
         }
     }
 
+    /// The code of the rule this context reports for.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        self.rule.code
+    }
+
     /// The text a span covers.
     #[must_use]
     pub fn text(&self, span: Span) -> &str {

@@ -100,6 +100,8 @@ pub enum Check {
     /// Findings the engine itself produces after all rules ran (unused suppressions); the
     /// rule exists for its code, documentation, selection and severity.
     Engine,
+    /// A rule of a rule pack: its compiled match, template and message.
+    Pack(&'static crate::policy::PackRule),
 }
 
 impl Check {
@@ -119,6 +121,7 @@ impl Check {
             Check::Object(_) => "every object",
             Check::Workspace(_) => "the whole input",
             Check::Engine => "suppression comments, annotations and config entries",
+            Check::Pack(rule) => rule.applies_to(),
         }
     }
 }
@@ -140,6 +143,26 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The severity the rule reports at unless configured otherwise: its category's, or the
+    /// `severity:` a pack rule declares.
+    #[must_use]
+    pub fn default_severity(&self) -> crate::diagnostic::Severity {
+        match self.check {
+            Check::Pack(rule) => rule.severity.unwrap_or(self.category.default_severity()),
+            _ => self.category.default_severity(),
+        }
+    }
+
+    /// The pack a rule comes from (`csi` for `csi/sidecar-image-unpinned`); `None` for
+    /// built-in rules.
+    #[must_use]
+    pub fn pack(&self) -> Option<&'static str> {
+        match self.check {
+            Check::Pack(rule) => Some(rule.pack),
+            _ => None,
+        }
+    }
+
     /// The documentation as Markdown, with the doc comments' leading space removed.
     #[must_use]
     pub fn documentation(&self) -> String {
@@ -276,10 +299,56 @@ rules! {
     zonal_class_immediate_binding,
 }
 
-/// The rule with this code or name.
+/// The built-in rule with this code or name.
 #[must_use]
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {
     ALL.iter()
         .copied()
         .find(|rule| rule.code.eq_ignore_ascii_case(code_or_name) || rule.name == code_or_name)
+}
+
+/// Every rule a run knows: the built-in rules and the rules of the loaded packs. Selectors,
+/// suppressions and `pvlint rule` resolve against it.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    /// Pack rules, ordered by code.
+    packs: Vec<&'static Rule>,
+}
+
+impl Registry {
+    /// The built-in rules plus these pack rules.
+    #[must_use]
+    pub fn with_packs(mut packs: Vec<&'static Rule>) -> Self {
+        packs.sort_by_key(|rule| rule.code);
+        Self { packs }
+    }
+
+    /// Built-in rules (by code), then pack rules (by code).
+    pub fn all(&self) -> impl Iterator<Item = &'static Rule> + '_ {
+        ALL.iter().copied().chain(self.packs.iter().copied())
+    }
+
+    /// The pack rules.
+    #[must_use]
+    pub fn packs(&self) -> &[&'static Rule] {
+        &self.packs
+    }
+
+    /// The rule with this code (`PVL201`, `acme/claim-size-limit`) or name; a built-in name
+    /// wins over a pack rule's.
+    #[must_use]
+    pub fn find(&self, code_or_name: &str) -> Option<&'static Rule> {
+        find(code_or_name).or_else(|| {
+            self.packs
+                .iter()
+                .copied()
+                .find(|rule| rule.code == code_or_name)
+                .or_else(|| {
+                    self.packs
+                        .iter()
+                        .copied()
+                        .find(|rule| rule.name == code_or_name)
+                })
+        })
+    }
 }

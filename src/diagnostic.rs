@@ -80,6 +80,17 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// The rule as a heading: `PVL201 pvc-storage-class-not-found`, or a pack rule's code
+    /// alone (`acme/claim-size-limit`), which already holds its name.
+    #[must_use]
+    pub fn title(&self) -> String {
+        if self.code.ends_with(&format!("/{}", self.name)) {
+            self.code.to_owned()
+        } else {
+            format!("{} {}", self.code, self.name)
+        }
+    }
+
     /// The order every report uses: file, position, code.
     #[must_use]
     pub fn sort_key(&self) -> (crate::source::FileId, u32, &'static str, u32, &str) {

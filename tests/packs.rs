@@ -164,6 +164,16 @@ fn repository_packs_are_selected_suppressed_and_described() {
     );
     assert_eq!(findings[0]["labels"][0]["file"], "rules/team/pack.yaml");
 
+    // The human heading is the code alone (it holds the rule's name), and the label points at
+    // the rule's definition in the pack.
+    let human = pvlint(
+        root,
+        &["check", "--select", "team/", "--color", "never", "."],
+    );
+    let human = text(&human.stdout);
+    assert!(human.starts_with("team/claim-size-limit\n"), "{human}");
+    assert!(human.contains("rules/team/pack.yaml:5:9"), "{human}");
+
     let sarif = pvlint(
         root,
         &[

@@ -16,10 +16,10 @@ fuzz_target!(|text: &str| {
     };
     let mut settings = Settings::default();
     settings.rules = RuleSelection {
-        select: pvlint::rules::selector::Selector::parse("ALL").map(|all| vec![all]),
+        select: pvlint::rules::selector::Selector::parse("ALL", &settings.registry).map(|all| vec![all]),
         ..RuleSelection::default()
     }
-    .resolve();
+    .resolve(&settings.registry);
     let result = pvlint::check(&inputs, &settings, SourceMap::default());
     assert!(
         result.internal_errors.is_empty(),

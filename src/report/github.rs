@@ -192,7 +192,7 @@ fn annotation(diagnostic: &Diagnostic, sources: &SourceMap, changed: bool) -> An
             );
         }
     }
-    properties.push(("title", format!("{} {}", diagnostic.code, diagnostic.name)));
+    properties.push(("title", diagnostic.title()));
     for label in &diagnostic.labels {
         let _ = write!(
             message,

@@ -143,7 +143,7 @@ impl Snippet {
             });
         }
         Self {
-            code: format!("{} {}", diagnostic.code, diagnostic.name),
+            code: diagnostic.title(),
             message: diagnostic.message.clone(),
             severity: match diagnostic.severity {
                 Severity::Error => miette::Severity::Error,

@@ -1,6 +1,8 @@
 //! The engine: runs the enabled rules over the index in parallel, attaches each finding to
 //! its object, drops findings outside the checked files, applies suppressions and sorts.
 
+use std::time::{Duration, Instant};
+
 use rayon::prelude::*;
 
 use crate::change::{self, Base, ObjectChange};
@@ -13,6 +15,7 @@ use crate::rules::{Check, RuleContext};
 use crate::settings::Settings;
 use crate::source::{FileRole, Span};
 use crate::suppress::Suppressions;
+use crate::timings::Timings;
 
 /// Runs every enabled rule and returns the findings to report, sorted.
 #[must_use]
@@ -22,19 +25,29 @@ pub fn run<'r, 'a>(
     base: Option<&'r Base<'r, 'a>>,
     workspace: &'r Workspace,
     settings: &'r Settings,
+    timings: &mut Timings,
 ) -> Vec<Diagnostic> {
+    let start = Instant::now();
     let changes = base
         .map(|base| change::pair(index, base.index, &workspace.sources))
         .unwrap_or_default();
-    let found: Vec<Diagnostic> = settings
+    let per_rule: Vec<(Vec<Diagnostic>, &'static str, Duration)> = settings
         .rules
         .par_iter()
-        .flat_map_iter(|&(rule, severity)| {
+        .map(|&(rule, severity)| {
+            let rule_start = Instant::now();
             let mut cx = RuleContext::new(index, plan, base, workspace, settings, rule, severity);
             dispatch(rule.check, index, &changes, workspace, &mut cx);
-            cx.into_diagnostics()
+            (cx.into_diagnostics(), rule.code, rule_start.elapsed())
         })
         .collect();
+    let mut found = Vec::new();
+    for (diagnostics, code, elapsed) in per_rule {
+        found.extend(diagnostics);
+        timings.rules.push((code, elapsed));
+    }
+    timings.add("rules", start.elapsed());
+    let start = Instant::now();
     let base_objects = base.map_or(&[][..], |base| base.index.objects());
     let locator = ObjectLocator::new(index.objects().iter().chain(base_objects));
     let mut diagnostics: Vec<Diagnostic> = found
@@ -57,6 +70,7 @@ pub fn run<'r, 'a>(
     );
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
+    timings.add("findings", start.elapsed());
     diagnostics
 }
 

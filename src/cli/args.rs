@@ -49,6 +49,10 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, ClapArgs)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent command-line switches, as clap reads them"
+)]
 pub struct CheckArgs {
     /// Files and directories to check; `-` reads stdin.
     #[arg(default_value = ".")]
@@ -97,6 +101,13 @@ pub struct CheckArgs {
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Benchmarks: only discover, read and parse the inputs (the floor a check is measured
+    /// against), then exit 0.
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
+    /// Benchmarks: print how long each stage took on stderr.
+    #[arg(long, hide = true)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,6 +6,8 @@ mod guard;
 
 pub use guard::InternalError;
 
+use std::time::{Duration, Instant};
+
 use rayon::prelude::*;
 
 use crate::change::{self, Base, ObjectChange};
@@ -18,6 +20,7 @@ use crate::rules::{Check, Rule, RuleContext};
 use crate::settings::Settings;
 use crate::source::{FileRole, Span};
 use crate::suppress::Suppressions;
+use crate::timings::Timings;
 
 /// Runs every enabled rule and returns the findings to report, sorted, and the rules that
 /// failed (panicked) on an object; their findings on the other objects are kept.
@@ -28,14 +31,17 @@ pub fn run<'r, 'a>(
     base: Option<&'r Base<'r, 'a>>,
     workspace: &'r Workspace,
     settings: &'r Settings,
+    timings: &mut Timings,
 ) -> (Vec<Diagnostic>, Vec<InternalError>) {
+    let start = Instant::now();
     let changes = base
         .map(|base| change::pair(index, base.index, &workspace.sources))
         .unwrap_or_default();
-    let per_rule: Vec<(Vec<Diagnostic>, Vec<InternalError>)> = settings
+    let per_rule: Vec<(Vec<Diagnostic>, Vec<InternalError>, &'static str, Duration)> = settings
         .rules
         .par_iter()
         .map(|&(rule, severity)| {
+            let rule_start = Instant::now();
             let mut cx = RuleContext::new(index, plan, base, workspace, settings, rule, severity);
             let mut failures = Vec::new();
             let mut guard = Guard {
@@ -44,15 +50,23 @@ pub fn run<'r, 'a>(
                 failures: &mut failures,
             };
             dispatch(rule.check, index, &changes, workspace, &mut cx, &mut guard);
-            (cx.into_diagnostics(), failures)
+            (
+                cx.into_diagnostics(),
+                failures,
+                rule.code,
+                rule_start.elapsed(),
+            )
         })
         .collect();
     let mut found = Vec::new();
     let mut internal_errors = Vec::new();
-    for (diagnostics, failures) in per_rule {
+    for (diagnostics, failures, code, elapsed) in per_rule {
         found.extend(diagnostics);
         internal_errors.extend(failures);
+        timings.rules.push((code, elapsed));
     }
+    timings.add("rules", start.elapsed());
+    let start = Instant::now();
     let base_objects = base.map_or(&[][..], |base| base.index.objects());
     let locator = ObjectLocator::new(index.objects().iter().chain(base_objects));
     let mut diagnostics: Vec<Diagnostic> = found
@@ -76,6 +90,7 @@ pub fn run<'r, 'a>(
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     internal_errors.sort_by(|a, b| (a.rule, &a.object).cmp(&(b.rule, &b.object)));
+    timings.add("findings", start.elapsed());
     (diagnostics, internal_errors)
 }
 

@@ -38,6 +38,7 @@ pub mod source;
 pub mod spanned_yaml;
 pub mod suggest;
 pub mod suppress;
+pub mod timings;
 pub mod unread;
 
 use diagnostic::{Diagnostic, Severity};
@@ -69,6 +70,8 @@ pub struct CheckResult {
     pub rules: Vec<(&'static rules::Rule, Severity)>,
     /// Which objects refer to which, marked with their findings (`pvlint graph`).
     pub graph: graph::StorageGraph,
+    /// How long each stage took.
+    pub timings: timings::Timings,
 }
 
 impl CheckResult {
@@ -90,22 +93,29 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
         .context
         .extend(settings.cluster_objects.iter().cloned());
     let workspace = load::load(&inputs, &settings.load, sources);
+    let mut timings = workspace.timings.clone();
     let (diagnostics, plan, mut graph, internal_errors, dropped) = {
-        let model = model::Model::build(workspace.documents(), &settings.model);
-        let index =
-            index::Index::build(model, &workspace.sources, settings.cluster_classes.clone());
-        let plan = provision::simulate(&index, &settings.backends);
-        let graph = graph::StorageGraph::build(&index, &plan);
-        let base_model = inputs
-            .base
-            .as_ref()
-            .map(|_| model::Model::build(workspace.base_documents(), &settings.model));
-        let base_index = base_model.map(|model| {
+        let model = timings.time("model", || {
+            model::Model::build(workspace.documents(), &settings.model)
+        });
+        let index = timings.time("index", || {
             index::Index::build(model, &workspace.sources, settings.cluster_classes.clone())
+        });
+        let plan = timings.time("plan", || provision::simulate(&index, &settings.backends));
+        let graph = timings.time("graph", || graph::StorageGraph::build(&index, &plan));
+        let base_model = inputs.base.as_ref().map(|_| {
+            timings.time("model", || {
+                model::Model::build(workspace.base_documents(), &settings.model)
+            })
+        });
+        let base_index = base_model.map(|model| {
+            timings.time("index", || {
+                index::Index::build(model, &workspace.sources, settings.cluster_classes.clone())
+            })
         });
         let base_plan = base_index
             .as_ref()
-            .map(|index| provision::simulate(index, &settings.backends));
+            .map(|index| timings.time("plan", || provision::simulate(index, &settings.backends)));
         let base = match (&inputs.base, &base_index, &base_plan) {
             (Some(revision), Some(index), Some(plan)) => Some(change::Base {
                 revision: &revision.name,
@@ -114,13 +124,26 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
             }),
             _ => None,
         };
-        let (mut diagnostics, mut internal_errors) =
-            engine::run(&index, &plan, base.as_ref(), &workspace, settings);
+        let (mut diagnostics, mut internal_errors) = engine::run(
+            &index,
+            &plan,
+            base.as_ref(),
+            &workspace,
+            settings,
+            &mut timings,
+        );
         let mut dropped = std::collections::BTreeSet::new();
         if settings.new_only
             && let Some(base) = &base
         {
-            let (old, old_errors) = engine::run(base.index, base.plan, None, &workspace, settings);
+            let (old, old_errors) = engine::run(
+                base.index,
+                base.plan,
+                None,
+                &workspace,
+                settings,
+                &mut timings,
+            );
             internal_errors.extend(old_errors);
             dropped = unread::reported(&workspace, &diagnostics);
             diagnostics = change::retain_new(diagnostics, &old, &workspace.sources, base.revision);
@@ -152,5 +175,6 @@ pub fn check(inputs: &Inputs, settings: &Settings, sources: SourceMap) -> CheckR
         plan,
         rules: settings.rules.clone(),
         graph,
+        timings,
     }
 }

@@ -53,6 +53,10 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, ClapArgs)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent command-line switches, as clap reads them"
+)]
 pub struct CheckArgs {
     /// Files and directories to check; `-` reads stdin.
     #[arg(default_value = ".")]
@@ -109,6 +113,13 @@ pub struct CheckArgs {
     /// net (an internal error, exit 2). Hidden; never needed in a real run.
     #[arg(long, hide = true, value_name = "RULE")]
     pub debug_panic_in: Option<String>,
+    /// Benchmarks: only discover, read and parse the inputs (the floor a check is measured
+    /// against), then exit 0.
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
+    /// Benchmarks: print how long each stage took on stderr.
+    #[arg(long, hide = true)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

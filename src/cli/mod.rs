@@ -11,6 +11,7 @@ use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
@@ -31,6 +32,7 @@ use crate::schema::UserSchemas;
 use crate::settings::Settings;
 use crate::source::{FileRole, SourceMap};
 use crate::spanned_yaml::InputError;
+use crate::timings::Timings;
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,7 +129,11 @@ fn check(args: &CheckArgs) -> Result<ExitStatus> {
         }
         settings.new_only = args.new_only;
     }
-    let result = crate::check(&inputs, &settings, sources);
+    if args.parse_only {
+        return parse_only(&inputs, &settings, sources, args.timings);
+    }
+    let mut result = crate::check(&inputs, &settings, sources);
+    let report_start = Instant::now();
     let style = HumanStyle {
         color: use_color(args.color),
         width: 100,
@@ -149,6 +155,10 @@ fn check(args: &CheckArgs) -> Result<ExitStatus> {
             out.flush()?;
         }
     }
+    if args.timings {
+        result.timings.add("report", report_start.elapsed());
+        print_timings(&result.timings)?;
+    }
     report_internal_errors(&result)?;
     Ok(
         if !result.errors.is_empty() || !result.internal_errors.is_empty() {
@@ -159,6 +169,51 @@ fn check(args: &CheckArgs) -> Result<ExitStatus> {
             ExitStatus::Success
         },
     )
+}
+
+/// The hidden `--parse-only`: discovers, reads and parses the inputs as `check` does, and
+/// stops there. Benchmarks measure a check against it.
+fn parse_only(
+    inputs: &Inputs,
+    settings: &Settings,
+    sources: SourceMap,
+    timings: bool,
+) -> Result<ExitStatus> {
+    let workspace = crate::load::load(inputs, &settings.load, sources);
+    if timings {
+        print_timings(&workspace.timings)?;
+    }
+    std::hint::black_box(&workspace);
+    Ok(ExitStatus::Success)
+}
+
+/// The hidden `--timings`: one line per stage on stderr, in milliseconds.
+fn print_timings(timings: &Timings) -> Result<()> {
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    for (stage, elapsed) in &timings.stages {
+        writeln!(
+            err,
+            "timing {stage:<24} {:>10.1} ms",
+            elapsed.as_secs_f64() * 1e3
+        )?;
+    }
+    let mut rules = timings.rules.clone();
+    rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let total: std::time::Duration = rules.iter().map(|(_, elapsed)| *elapsed).sum();
+    writeln!(
+        err,
+        "timing rules, summed over threads {:>10.1} ms",
+        total.as_secs_f64() * 1e3
+    )?;
+    for (code, elapsed) in rules.iter().take(8) {
+        writeln!(
+            err,
+            "timing   rule {code:<19} {:>10.1} ms",
+            elapsed.as_secs_f64() * 1e3
+        )?;
+    }
+    Ok(())
 }
 
 /// `pvlint plan`: the dry run's outcome for every claim. Exits 1 when a claim stays Pending or

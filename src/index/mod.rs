@@ -145,6 +145,11 @@ pub struct Index<'a> {
     volumes: HashMap<&'a str, Vec<ObjectId>>,
     claims_by_name: HashMap<(String, String), Vec<ClaimId>>,
     claims_by_bare_name: HashMap<String, Vec<ClaimId>>,
+    /// StatefulSet claim templates by `<template>-<statefulset>`, the name of their claims
+    /// without the ordinal, in claim order.
+    templates_by_stem: HashMap<String, Vec<ClaimId>>,
+    /// The claim names of each namespace, sorted; built on the first suggestion asked for.
+    names_by_namespace: std::sync::OnceLock<HashMap<String, Vec<String>>>,
     volume_claims: HashMap<(ObjectId, usize), ClaimId>,
     claim_uses: Vec<Vec<ClaimUse>>,
     claim_classes: Vec<ClassResolution>,
@@ -179,6 +184,8 @@ impl<'a> Index<'a> {
             volumes: HashMap::new(),
             claims_by_name: HashMap::new(),
             claims_by_bare_name: HashMap::new(),
+            templates_by_stem: HashMap::new(),
+            names_by_namespace: std::sync::OnceLock::new(),
             volume_claims: HashMap::new(),
             claim_uses: vec![Vec::new(); model.claims.len()],
             claim_classes: Vec::new(),
@@ -246,6 +253,14 @@ impl<'a> Index<'a> {
 
     fn index_claim_names(&mut self) {
         for claim in &self.model.claims {
+            if let ClaimOrigin::StatefulSetTemplate { statefulset, .. } = &claim.origin
+                && let Some(template) = claim.name
+            {
+                self.templates_by_stem
+                    .entry(format!("{}-{statefulset}", template.value))
+                    .or_default()
+                    .push(claim.id);
+            }
             for name in claim.cluster_names(MAX_EXPANDED_REPLICAS) {
                 self.claims_by_bare_name
                     .entry(name.clone())
@@ -651,13 +666,27 @@ impl<'a> Index<'a> {
         name: &str,
         from: FileId,
     ) -> Option<(&str, ClaimId)> {
-        let mut names: Vec<&str> = self
-            .claims_by_name
-            .keys()
-            .filter(|(ns, candidate)| ns == namespace && candidate != name)
-            .map(|(_, candidate)| candidate.as_str())
+        // Grouped by namespace once, so that a suggestion costs the size of its namespace,
+        // not of the repository.
+        let by_namespace = self.names_by_namespace.get_or_init(|| {
+            let mut pairs: Vec<&(String, String)> = self.claims_by_name.keys().collect();
+            pairs.sort_unstable();
+            let mut by_namespace: HashMap<String, Vec<String>> = HashMap::new();
+            for (ns, candidate) in pairs {
+                by_namespace
+                    .entry(ns.clone())
+                    .or_default()
+                    .push(candidate.clone());
+            }
+            by_namespace
+        });
+        let names: Vec<&str> = by_namespace
+            .get(namespace)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(String::as_str)
+            .filter(|candidate| *candidate != name)
             .collect();
-        names.sort_unstable();
         let similar = crate::suggest::closest(name, names)?;
         Some((similar, self.claim_named(namespace, similar, from)?))
     }

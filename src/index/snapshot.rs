@@ -188,7 +188,15 @@ impl<'a> Index<'a> {
     pub fn statefulset_ordinal(&self, referrer: &Object<'a>, name: &str) -> Option<Ordinal> {
         let namespace = referrer.key.namespace.as_deref().unwrap_or_default();
         let mut out_of_range = None;
-        for claim in self.claims() {
+        // Only the templates whose claims share the name without its ordinal can match: a
+        // lookup, not a scan of every claim per name.
+        let stem = name.rsplit_once('-').map_or("", |(stem, _)| stem);
+        let templates = self
+            .templates_by_stem
+            .get(stem)
+            .map_or(&[][..], Vec::as_slice);
+        for &id in templates {
+            let claim = self.claim(id);
             let ClaimOrigin::StatefulSetTemplate {
                 statefulset,
                 start,

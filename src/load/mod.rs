@@ -98,6 +98,8 @@ pub struct Workspace {
     pub errors: Vec<InputError>,
     /// Directories holding a `kustomization.yaml`.
     pub kustomize_directories: std::collections::BTreeSet<String>,
+    /// How long discovery, reading and parsing took.
+    pub timings: crate::timings::Timings,
 }
 
 impl Workspace {
@@ -212,18 +214,22 @@ pub fn load(inputs: &Inputs, options: &LoadOptions, sources: SourceMap) -> Works
         (&inputs.paths, FileRole::Checked),
         (&inputs.context, FileRole::Context),
     ] {
-        let (paths, errors) = discover::discover(roots, &options.excludes, options.follow_symlinks);
+        let (paths, errors) = workspace.timings.time("discover", || {
+            discover::discover(roots, &options.excludes, options.follow_symlinks)
+        });
         workspace
             .errors
             .extend(errors.into_iter().map(|error| InputError {
                 path: display_path(&error.path),
                 message: error.message,
             }));
-        reads.par_extend(
-            paths
-                .par_iter()
-                .map(|path| read_file(path, role, options.max_file_bytes)),
-        );
+        workspace.timings.time("read", || {
+            reads.par_extend(
+                paths
+                    .par_iter()
+                    .map(|path| read_file(path, role, options.max_file_bytes)),
+            );
+        });
     }
     dedupe_context(&mut reads);
 
@@ -238,12 +244,14 @@ pub fn load(inputs: &Inputs, options: &LoadOptions, sources: SourceMap) -> Works
             Err(error) => workspace.errors.push(error),
         }
     }
-    workspace.files = pending
-        .into_par_iter()
-        .map(|(id, text, dialect, invalid_utf8_at)| {
-            parse_file(id, &text, dialect, invalid_utf8_at, options.limits)
-        })
-        .collect();
+    workspace.files = workspace.timings.time("parse", || {
+        pending
+            .into_par_iter()
+            .map(|(id, text, dialect, invalid_utf8_at)| {
+                parse_file(id, &text, dialect, invalid_utf8_at, options.limits)
+            })
+            .collect()
+    });
     let patches = kustomize::patch_files(&workspace);
     for file in &mut workspace.files {
         file.is_patch = patches.contains(&file.id);

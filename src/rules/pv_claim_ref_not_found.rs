@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use crate::rules::DiagnosticGuard;
 use crate::rules::prelude::*;
 use crate::source::FileId;
@@ -90,7 +92,7 @@ declare_rule! {
         name: "pv-claim-ref-not-found",
         category: Category::Suspicious,
         summary: "PV reserves a claim that does not exist",
-        check: Check::Volume(check),
+        check: Check::Workspace(check),
     };
 }
 
@@ -100,7 +102,42 @@ const OBSERVED_ANNOTATIONS: [&str; 2] = [
     "pv.kubernetes.io/provisioned-by",
 ];
 
-fn check(object: &Object<'_>, volume: &PersistentVolume<'_>, cx: &mut RuleContext<'_, '_>) {
+fn check(cx: &mut RuleContext<'_, '_>) {
+    let index = cx.index;
+    let volumes = || {
+        index
+            .objects()
+            .iter()
+            .filter_map(|object| match &object.kind {
+                ObjectKind::Volume(volume) => Some((object, volume)),
+                _ => None,
+            })
+    };
+    // Names of reserved claims not defined here: only these are looked for in the unmodelled
+    // objects, in one walk over them for all volumes.
+    let undefined: HashSet<&str> = volumes()
+        .filter_map(|(object, volume)| {
+            let claim_ref = volume.claim_ref?;
+            let name = claim_ref.name?.value;
+            let namespace = claim_ref.namespace?.value;
+            index
+                .claim_named(namespace, name, object.file())
+                .is_none()
+                .then_some(name)
+        })
+        .collect();
+    let mentioned = mentioned_by_unmodelled_objects(index, &undefined);
+    for (object, volume) in volumes() {
+        check_volume(object, volume, &mentioned, cx);
+    }
+}
+
+fn check_volume(
+    object: &Object<'_>,
+    volume: &PersistentVolume<'_>,
+    mentioned: &HashSet<&str>,
+    cx: &mut RuleContext<'_, '_>,
+) {
     let Some(claim_ref) = volume.claim_ref else {
         return;
     };
@@ -123,7 +160,7 @@ fn check(object: &Object<'_>, volume: &PersistentVolume<'_>, cx: &mut RuleContex
         .claim_named(namespace.value, name.value, from)
         .is_some()
         || namespace_set_at_deploy_time(index, name.value)
-        || mentioned_by_unmodelled_object(index, name.value)
+        || mentioned.contains(name.value)
     {
         return;
     }
@@ -214,25 +251,30 @@ fn namespace_set_at_deploy_time(index: &Index<'_>, name: &str) -> bool {
     })
 }
 
-/// The name is a string value in an object pvlint does not model (a Helm release's values):
-/// the claim is probably created by something pvlint does not render.
-fn mentioned_by_unmodelled_object(index: &Index<'_>, name: &str) -> bool {
-    index
-        .objects()
-        .iter()
-        .filter(|object| matches!(object.kind, ObjectKind::Other))
-        .any(|object| {
-            let mut found = false;
-            object.meta.root.walk(&mut |node| {
-                if let NodeKind::Scalar(scalar) = &node.kind
-                    && scalar.is_string()
-                    && scalar.text == name
-                {
-                    found = true;
-                }
-            });
-            found
-        })
+/// Those of `names` that are string values in an object pvlint does not model (a Helm
+/// release's values): such claims are probably created by something pvlint does not render.
+fn mentioned_by_unmodelled_objects<'n>(
+    index: &Index<'_>,
+    names: &HashSet<&'n str>,
+) -> HashSet<&'n str> {
+    let mut found = HashSet::new();
+    if names.is_empty() {
+        return found;
+    }
+    for object in index.objects() {
+        if !matches!(object.kind, ObjectKind::Other) {
+            continue;
+        }
+        object.meta.root.walk(&mut |node| {
+            if let NodeKind::Scalar(scalar) = &node.kind
+                && scalar.is_string()
+                && let Some(name) = names.get(scalar.text.as_str())
+            {
+                found.insert(*name);
+            }
+        });
+    }
+    found
 }
 
 /// A claim with this name in another namespace, closest to `from`, and that namespace.

@@ -1,5 +1,8 @@
-use crate::provision::ClaimPlan;
+use std::collections::HashMap;
+
+use crate::model::ObjectId;
 use crate::provision::topology::{self, is_zone_key};
+use crate::provision::{ClaimPlan, Plan};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -106,16 +109,43 @@ declare_rule! {
         name: "volume-topology-conflict",
         category: Category::Suspicious,
         summary: "class or pod zones that no volume can live in",
-        check: Check::Object(check),
+        check: Check::Workspace(check),
     };
 }
 
-fn check(object: &Object<'_>, cx: &mut RuleContext<'_, '_>) {
-    match &object.kind {
-        ObjectKind::StorageClass(class) => check_class(class, cx),
-        ObjectKind::Workload(workload) => check_workload(object, workload, cx),
-        _ => {}
+fn check(cx: &mut RuleContext<'_, '_>) {
+    let index = cx.index;
+    let conflicts = conflicting_claims(cx.plan);
+    for object in index.objects() {
+        match &object.kind {
+            ObjectKind::StorageClass(class) => check_class(class, cx),
+            ObjectKind::Workload(workload) => {
+                if let Some(plans) = conflicts.get(&object.id) {
+                    check_workload(object, workload, plans, cx);
+                }
+            }
+            _ => {}
+        }
     }
+}
+
+/// The plans of the claims each pod conflicts with, one per claim, in plan order: one pass
+/// over the plan for all pods, not one per pod.
+fn conflicting_claims(plan: &Plan) -> HashMap<ObjectId, Vec<&ClaimPlan>> {
+    let mut conflicts: HashMap<ObjectId, Vec<&ClaimPlan>> = HashMap::new();
+    for claim in &plan.claims {
+        for reason in &claim.reasons {
+            if reason.code == "topology-conflict"
+                && let Some(object) = reason.object
+            {
+                let plans = conflicts.entry(object).or_default();
+                if !plans.iter().any(|seen| seen.claim == claim.claim) {
+                    plans.push(claim);
+                }
+            }
+        }
+    }
+    conflicts
 }
 
 /// `allowedTopologies` zones the backend model does not offer.
@@ -170,20 +200,16 @@ fn check_class(class: &StorageClass<'_>, cx: &mut RuleContext<'_, '_>) {
 
 /// Claims whose first consumer is this workload and that the dry run finds in no zone the
 /// pod can run in.
-fn check_workload(object: &Object<'_>, workload: &Workload<'_>, cx: &mut RuleContext<'_, '_>) {
+fn check_workload(
+    object: &Object<'_>,
+    workload: &Workload<'_>,
+    plans: &[&ClaimPlan],
+    cx: &mut RuleContext<'_, '_>,
+) {
     let Some(pod) = &workload.pod else {
         return;
     };
-    let mut seen = Vec::new();
-    for plan in &cx.plan.claims {
-        let conflicts = plan
-            .reasons
-            .iter()
-            .any(|reason| reason.code == "topology-conflict" && reason.object == Some(object.id));
-        if !conflicts || seen.contains(&plan.claim) {
-            continue;
-        }
-        seen.push(plan.claim);
+    for plan in plans {
         report_pod(object, pod.node, plan, cx);
     }
 }

@@ -188,6 +188,12 @@ fn name_patterns<'w>(
         if !matches!(object.kind, ObjectKind::Other) {
             continue;
         }
+        // Most objects hold no placeholder at all: only walk those whose text may (an escape
+        // sequence could spell `${` too).
+        let text = workspace.sources.slice(object.span());
+        if !(text.contains("${") || text.contains("{{") || text.contains('\\')) {
+            continue;
+        }
         let release = helm_release_name(object);
         let object_directory = directory(workspace.sources.name(object.file()));
         object.meta.root.walk(&mut |node| {

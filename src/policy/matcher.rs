@@ -65,6 +65,14 @@ pub struct Subject<'s> {
     pub anchor: Span,
 }
 
+/// A scalar a field path reached: its node, its concrete path and its text.
+#[derive(Debug)]
+pub struct Value<'s> {
+    pub node: &'s Node,
+    pub path: String,
+    pub text: String,
+}
+
 impl<'s> Subject<'s> {
     /// What `path` reaches in this subject.
     #[must_use]
@@ -87,6 +95,22 @@ impl<'s> Subject<'s> {
             anchor: self.anchor,
         };
         path.eval(start, 0)
+    }
+
+    /// The scalar values `path` reaches, as text: nulls, collections and placeholders
+    /// (`${VAR}`, `{{ }}`: unknown until rendered) are left out.
+    #[must_use]
+    pub fn values(&self, path: &FieldPath) -> Vec<Value<'s>> {
+        self.reach(path)
+            .into_iter()
+            .filter_map(|reach| {
+                let Reach::Found { node, path } = reach else {
+                    return None;
+                };
+                let text = crate::policy::templates::scalar_text(node)?;
+                (!crate::model::is_placeholder(&text)).then_some(Value { node, path, text })
+            })
+            .collect()
     }
 
     /// The kind as the object writes it.

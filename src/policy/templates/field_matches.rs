@@ -6,12 +6,9 @@ use regex::Regex;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::model::is_placeholder;
-use crate::policy::matcher::Subject;
-use crate::policy::path::{FieldPath, Reach};
-use crate::policy::templates::{
-    Compiled, Hit, OneOrMore, Params, Template, TemplateDef, scalar_text,
-};
+use crate::policy::matcher::{Subject, Value};
+use crate::policy::path::FieldPath;
+use crate::policy::templates::{Compiled, Hit, OneOrMore, Params, Template, TemplateDef};
 use crate::provision::Plan;
 use crate::spanned_yaml::InputError;
 
@@ -64,14 +61,8 @@ fn compile(params: &Params<'_>) -> Result<Compiled, InputError> {
 
 impl Template for FieldMatches {
     fn evaluate(&self, subject: &Subject<'_>, _: &Plan, hits: &mut Vec<Hit>) {
-        for reach in subject.reach(&self.path) {
-            let Reach::Found { node, path } = reach else {
-                continue;
-            };
-            let Some(text) = scalar_text(node) else {
-                continue;
-            };
-            if is_placeholder(&text) || self.patterns.iter().any(|regex| regex.is_match(&text)) {
+        for Value { node, path, text } in subject.values(&self.path) {
+            if self.patterns.iter().any(|regex| regex.is_match(&text)) {
                 continue;
             }
             hits.push(Hit {

@@ -4,10 +4,9 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::model::is_placeholder;
-use crate::policy::matcher::Subject;
-use crate::policy::path::{FieldPath, Reach};
-use crate::policy::templates::{Compiled, Hit, Params, Template, TemplateDef, scalar_text};
+use crate::policy::matcher::{Subject, Value};
+use crate::policy::path::FieldPath;
+use crate::policy::templates::{Compiled, Hit, Params, Template, TemplateDef};
 use crate::provision::Plan;
 use crate::spanned_yaml::InputError;
 
@@ -74,16 +73,12 @@ fn problem(image: &str, require_digest: bool) -> Option<&'static str> {
 
 impl Template for ImagePinned {
     fn evaluate(&self, subject: &Subject<'_>, _: &Plan, hits: &mut Vec<Hit>) {
-        for reach in subject.reach(&self.path) {
-            let Reach::Found { node, path } = reach else {
-                continue;
-            };
-            let Some(image) = scalar_text(node) else {
-                continue;
-            };
-            if is_placeholder(&image) {
-                continue;
-            }
+        for Value {
+            node,
+            path,
+            text: image,
+        } in subject.values(&self.path)
+        {
             let Some(problem) = problem(image.trim(), self.require_digest) else {
                 continue;
             };

@@ -5,12 +5,10 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::model::{Quantity, is_placeholder};
-use crate::policy::matcher::Subject;
-use crate::policy::path::{FieldPath, Reach};
-use crate::policy::templates::{
-    Compiled, Hit, Params, QuantityParam, Template, TemplateDef, scalar_text,
-};
+use crate::model::Quantity;
+use crate::policy::matcher::{Subject, Value};
+use crate::policy::path::FieldPath;
+use crate::policy::templates::{Compiled, Hit, Params, QuantityParam, Template, TemplateDef};
 use crate::provision::Plan;
 use crate::spanned_yaml::InputError;
 
@@ -87,19 +85,10 @@ fn compile(params: &Params<'_>) -> Result<Compiled, InputError> {
 
 impl Template for QuantityRange {
     fn evaluate(&self, subject: &Subject<'_>, _: &Plan, hits: &mut Vec<Hit>) {
-        for reach in subject.reach(&self.path) {
-            let Reach::Found { node, path } = reach else {
-                continue;
-            };
-            let Some(text) = scalar_text(node) else {
-                continue;
-            };
+        for Value { node, path, text } in subject.values(&self.path) {
             let Ok(quantity) = Quantity::parse(&text) else {
                 continue;
             };
-            if is_placeholder(&text) {
-                continue;
-            }
             let bound = match (&self.min, &self.max) {
                 (Some(min), _) if quantity < *min => format!("less than `{min}`"),
                 (_, Some(max)) if quantity > *max => format!("more than `{max}`"),

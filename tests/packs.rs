@@ -226,3 +226,29 @@ fn repository_packs_are_selected_suppressed_and_described() {
         text(&doc.stdout)
     );
 }
+
+#[test]
+fn the_readme_pack_compiles() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = &readme[readme.find("## Rule packs").unwrap()..];
+    let start = section.find("```yaml\n").unwrap() + "```yaml\n".len();
+    let end = start + section[start..].find("```\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    std::fs::create_dir_all(dir.path().join("rules/acme")).unwrap();
+    std::fs::write(
+        dir.path().join("rules/acme/pack.yaml"),
+        &section[start..end],
+    )
+    .unwrap();
+    let list = pvlint(dir.path(), &["rules"]);
+    assert_eq!(list.status.code(), Some(0), "{}", text(&list.stderr));
+    let list = text(&list.stdout);
+    for id in [
+        "acme/claim-size-limit",
+        "acme/claim-team-label-missing",
+        "acme/critical-claims-retained",
+    ] {
+        assert!(list.contains(id), "{list}");
+    }
+}

@@ -35,28 +35,14 @@ fn basic() -> PathBuf {
     root().join("tests/cli/basic")
 }
 
-/// Runs pvlint outside GitHub Actions (whatever runs the tests), and asserts it left the tree
-/// under `dir` as it found it (files named by `--format FORMAT=FILE` aside).
+/// Runs pvlint outside GitHub Actions (whatever runs the tests); [`common::pvlint`] asserts
+/// it left the tree as it found it.
 fn pvlint(dir: &Path, args: &[&str]) -> Output {
-    let outputs: Vec<std::path::PathBuf> = args
-        .iter()
-        .filter_map(|arg| arg.split_once('=').map(|(_, path)| dir.join(path)))
-        .collect();
-    let before = common::tree_state(dir, &outputs);
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pvlint"));
-    command.args(args).current_dir(dir).env("NO_COLOR", "1");
-    for variable in GITHUB_VARIABLES {
-        command.env_remove(variable);
-    }
-    let output = command.output().unwrap();
-    let after = common::tree_state(dir, &outputs);
-    let changed: Vec<&String> = before
-        .keys()
-        .chain(after.keys())
-        .filter(|path| before.get(*path) != after.get(*path))
-        .collect();
-    assert!(changed.is_empty(), "pvlint {args:?} changed {changed:?}");
-    output
+    common::pvlint_with(dir, args, |command| {
+        for variable in GITHUB_VARIABLES {
+            command.env_remove(variable);
+        }
+    })
 }
 
 fn stdout(output: &Output) -> String {
@@ -121,14 +107,16 @@ fn markdown_summary_lists_findings_plan_and_graph() {
 
 #[test]
 fn markdown_links_to_the_commit_in_github_actions() {
-    let output = Command::new(env!("CARGO_BIN_EXE_pvlint"))
-        .args(["check", "--no-config", "--format", "markdown", "."])
-        .current_dir(basic())
-        .env("GITHUB_SERVER_URL", "https://github.com")
-        .env("GITHUB_REPOSITORY", "acme/storage")
-        .env("GITHUB_SHA", "0123abc")
-        .output()
-        .unwrap();
+    let output = common::pvlint_with(
+        &basic(),
+        &["check", "--no-config", "--format", "markdown", "."],
+        |command| {
+            command
+                .env("GITHUB_SERVER_URL", "https://github.com")
+                .env("GITHUB_REPOSITORY", "acme/storage")
+                .env("GITHUB_SHA", "0123abc");
+        },
+    );
     let text = stdout(&output);
     assert!(
         text.contains(

@@ -43,18 +43,21 @@ pub fn git(dir: &Path, args: &[&str]) {
 /// `dir` as it found it (pvlint is read-only: only the files its `--format FORMAT=FILE`
 /// arguments name may change).
 pub fn pvlint(dir: &Path, args: &[&str]) -> Output {
+    pvlint_with(dir, args, |_| {})
+}
+
+/// [`pvlint`], with the command adjusted first (its environment, say).
+pub fn pvlint_with(dir: &Path, args: &[&str], adjust: impl FnOnce(&mut Command)) -> Output {
     let outputs: Vec<PathBuf> = args
         .windows(2)
         .filter(|pair| pair[0] == "--format")
         .filter_map(|pair| pair[1].split_once('=').map(|(_, path)| dir.join(path)))
         .collect();
     let before = tree_state(dir, &outputs);
-    let output = Command::new(env!("CARGO_BIN_EXE_pvlint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("pvlint runs");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pvlint"));
+    command.args(args).current_dir(dir).env("NO_COLOR", "1");
+    adjust(&mut command);
+    let output = command.output().expect("pvlint runs");
     let after = tree_state(dir, &outputs);
     let changed: Vec<&String> = before
         .keys()
